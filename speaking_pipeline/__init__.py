@@ -1,0 +1,1 @@
+"""speaking-pipeline: recorded English speech in, recurring-pattern feedback out."""

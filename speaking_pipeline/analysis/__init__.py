@@ -1,0 +1,1 @@
+"""Transcript analyzers that find a learner's recurring patterns."""

@@ -1,0 +1,1 @@
+"""PostgreSQL persistence: typed ORM models, engine, embedded server and migrations."""

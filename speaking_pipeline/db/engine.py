@@ -1,0 +1,47 @@
+"""Engine and session factory for the app database, resolved from settings."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from speaking_pipeline.config import Settings
+from speaking_pipeline.db.urls import sqlalchemy_url
+
+
+def resolve_database_urls(settings: Settings) -> tuple[str, str]:
+    """(app URL, Dagster storage URL). Starts the embedded server when DATABASE_URL is unset,
+    and exports the URLs so that child processes use the same server."""
+    if settings.database_url:
+        app_url = settings.database_url
+        dagster_url = settings.dagster_database_url or app_url
+    else:
+        from speaking_pipeline.db.embedded import start_embedded
+
+        embedded = start_embedded(settings.data_dir)
+        app_url, dagster_url = embedded.app_url, embedded.dagster_url
+        os.environ["DATABASE_URL"] = app_url
+        os.environ.setdefault("DAGSTER_DATABASE_URL", dagster_url)
+    return app_url, dagster_url
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> Engine:
+    return create_engine(sqlalchemy_url(url), pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def session_factory(url: str) -> sessionmaker[Session]:
+    return sessionmaker(engine_for(url), expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(url: str) -> Iterator[Session]:
+    """One transaction: committed on success, rolled back on error."""
+    factory = session_factory(url)
+    with factory() as session, session.begin():
+        yield session

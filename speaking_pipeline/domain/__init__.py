@@ -1,0 +1,1 @@
+"""Domain rules in plain Python: taxonomy, analysis schema, profile maths, verbatim checks."""

@@ -1,0 +1,1 @@
+"""Delivery of processing requests: direct (local) or through QStash."""

@@ -1,0 +1,1 @@
+"""Speech-to-text providers behind one small interface."""

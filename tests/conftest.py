@@ -1,0 +1,67 @@
+"""Shared fixtures: a fresh PostgreSQL database per test session, embedded unless
+TEST_DATABASE_URL points at a server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from speaking_pipeline.db.urls import with_database
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """URL of a PostgreSQL server the tests may create databases on."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    from speaking_pipeline.db.embedded import start_embedded
+
+    # One embedded server for the whole run; databases are created per test session.
+    embedded = start_embedded(tmp_path_factory.mktemp("embedded-pg"))
+    return embedded.app_url
+
+
+def _create_database(server_url: str, prefix: str) -> str:
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return with_database(server_url, name)
+
+
+def _drop_database(server_url: str, url: str) -> None:
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    from speaking_pipeline.db.engine import engine_for
+
+    engine_for.cache_clear()
+    with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def app_db_url(pg_server_url: str) -> Iterator[str]:
+    """A migrated app database, fresh for this test session."""
+    from speaking_pipeline.db.migrate import upgrade
+
+    url = _create_database(pg_server_url, "sp_test")
+    upgrade(url)
+    yield url
+    _drop_database(pg_server_url, url)
+
+
+@pytest.fixture
+def fresh_db_url(pg_server_url: str) -> Iterator[str]:
+    """A migrated app database of its own, for tests that need an empty one."""
+    from speaking_pipeline.db.migrate import upgrade
+
+    url = _create_database(pg_server_url, "sp_fresh")
+    upgrade(url)
+    yield url
+    _drop_database(pg_server_url, url)
