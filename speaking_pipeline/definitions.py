@@ -1,0 +1,37 @@
+"""The Dagster code location: assets, jobs, sensors and schedules of speaking-pipeline."""
+
+from dagster import Definitions
+
+from speaking_pipeline.defs.profiles.jobs import recompute_profiles_job
+from speaking_pipeline.defs.profiles.schedules import recompute_profiles_schedule
+from speaking_pipeline.defs.resources import (
+    AnalyzerResource,
+    AudioStoreResource,
+    DatabaseResource,
+    TranscriberResource,
+)
+from speaking_pipeline.defs.sessions.assets import (
+    insights,
+    pattern_profile,
+    session_audio,
+    transcript,
+)
+from speaking_pipeline.defs.sessions.jobs import process_session_job, reanalyze_sessions_job
+from speaking_pipeline.defs.sessions.sensors import (
+    session_done_sensor,
+    session_failed_sensor,
+    session_intake_sensor,
+)
+
+defs = Definitions(
+    assets=[session_audio, transcript, insights, pattern_profile],
+    jobs=[process_session_job, reanalyze_sessions_job, recompute_profiles_job],
+    sensors=[session_intake_sensor, session_done_sensor, session_failed_sensor],
+    schedules=[recompute_profiles_schedule],
+    resources={
+        "database": DatabaseResource(),
+        "audio_store": AudioStoreResource(),
+        "transcriber": TranscriberResource(),
+        "analyzer": AnalyzerResource(),
+    },
+)

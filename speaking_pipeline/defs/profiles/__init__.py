@@ -1,0 +1,1 @@
+"""Learner pattern profiles recomputed on a schedule from stored insights."""

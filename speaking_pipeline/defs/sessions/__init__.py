@@ -1,0 +1,1 @@
+"""Per-session processing: audio, transcript, insights and the learner's profile."""

@@ -1,0 +1,141 @@
+"""Session assets: the uploaded audio (external), its transcript, insights and learner profile."""
+
+from dagster import (
+    AssetExecutionContext,
+    AssetSpec,
+    Backoff,
+    Failure,
+    Jitter,
+    MaterializeResult,
+    MetadataValue,
+    RetryPolicy,
+    asset,
+)
+
+from speaking_pipeline.analysis.base import AnalysisError
+from speaking_pipeline.defs.resources import (
+    AnalyzerResource,
+    AudioStoreResource,
+    DatabaseResource,
+    TranscriberResource,
+)
+from speaking_pipeline.defs.sessions.partitions import sessions_partitions
+from speaking_pipeline.pipeline import steps
+from speaking_pipeline.transcription.base import TranscriptionError
+
+# Bump when the step's logic changes, so the UI shows which partitions are stale.
+TRANSCRIPT_CODE_VERSION = "transcript-1"
+INSIGHTS_CODE_VERSION = "insights-1"
+PROFILE_CODE_VERSION = "profile-1"
+
+provider_retry = RetryPolicy(max_retries=3, delay=2, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
+
+session_audio = AssetSpec(
+    "session_audio",
+    partitions_def=sessions_partitions,
+    group_name="sessions",
+    description=(
+        "The learner's recording in object storage. Reported by the API when the upload "
+        "lands; the bytes never enter Dagster, and are deleted once transcribed."
+    ),
+    kinds={"audio"},
+)
+
+
+def _permanent(step: str, error: Exception) -> Failure:
+    # Failure with allow_retries=False stops the RetryPolicy: retrying cannot help.
+    return Failure(description=f"{step}: {error}", allow_retries=False)
+
+
+@asset(
+    partitions_def=sessions_partitions,
+    deps=[session_audio],
+    group_name="sessions",
+    code_version=TRANSCRIPT_CODE_VERSION,
+    retry_policy=provider_retry,
+    op_tags={"speaking/provider": "transcriber"},
+    kinds={"postgres"},
+)
+def transcript(
+    context: AssetExecutionContext,
+    database: DatabaseResource,
+    audio_store: AudioStoreResource,
+    transcriber: TranscriberResource,
+) -> MaterializeResult:
+    """The session's transcript with word timings; the audio is deleted once it is stored."""
+    session_id = context.partition_key
+    try:
+        outcome = steps.transcribe_session(
+            database.get_url(), session_id, audio_store.get_store(), transcriber.get_transcriber()
+        )
+    except steps.SessionGoneError as error:
+        raise _permanent("transcript", error) from error
+    except TranscriptionError as error:
+        if not error.transient:
+            raise _permanent("transcript", error) from error
+        raise
+    return MaterializeResult(
+        metadata={
+            "word_count": outcome.word_count,
+            "language": outcome.language or "unknown",
+            "reused_stored_transcript": outcome.reused,
+            "audio_deleted": outcome.audio_deleted,
+            "seconds": round(outcome.seconds, 2),
+        }
+    )
+
+
+@asset(
+    partitions_def=sessions_partitions,
+    deps=[transcript],
+    group_name="sessions",
+    code_version=INSIGHTS_CODE_VERSION,
+    retry_policy=provider_retry,
+    op_tags={"speaking/provider": "analyzer"},
+    kinds={"postgres"},
+)
+def insights(
+    context: AssetExecutionContext, database: DatabaseResource, analyzer: AnalyzerResource
+) -> MaterializeResult:
+    """Up to five recurring-pattern insights, a focus-next goal and a summary."""
+    session_id = context.partition_key
+    try:
+        outcome = steps.analyze_session(database.get_url(), session_id, analyzer.get_analyzer())
+    except steps.SessionGoneError as error:
+        raise _permanent("insights", error) from error
+    except AnalysisError as error:
+        if not error.transient:
+            raise _permanent("insights", error) from error
+        raise
+    metadata: dict[str, object] = {
+        "insight_count": outcome.insight_count,
+        "codes": MetadataValue.json(outcome.codes),
+        "analyzer_version": outcome.analyzer_version,
+        "dropped_non_verbatim_examples": outcome.dropped_examples,
+    }
+    for key, value in outcome.metadata.items():
+        if isinstance(value, int | float | str | bool):
+            metadata[key] = value
+    return MaterializeResult(metadata=metadata)  # type: ignore[arg-type]
+
+
+@asset(
+    partitions_def=sessions_partitions,
+    deps=[insights],
+    group_name="profiles",
+    code_version=PROFILE_CODE_VERSION,
+    kinds={"postgres"},
+)
+def pattern_profile(context: AssetExecutionContext, database: DatabaseResource) -> MaterializeResult:
+    """The learner's long-term pattern profile, recomputed from all their stored insights."""
+    try:
+        summary = steps.refresh_learner_profile(database.get_url(), context.partition_key)
+    except steps.SessionGoneError as error:
+        raise _permanent("pattern_profile", error) from error
+    return MaterializeResult(
+        metadata={
+            "user_id": summary["user_id"],
+            "codes": summary["codes"],
+            "focus_areas": MetadataValue.json(summary["focus_areas"]),
+        }
+    )

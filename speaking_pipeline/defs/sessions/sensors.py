@@ -1,0 +1,110 @@
+"""Sensors that launch session runs and write their outcome back to the session row."""
+
+from dagster import (
+    DagsterRunStatus,
+    DefaultSensorStatus,
+    RunFailureSensorContext,
+    RunRequest,
+    RunStatusSensorContext,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    run_failure_sensor,
+    run_status_sensor,
+    sensor,
+)
+from sqlalchemy import select
+
+from speaking_pipeline.db import repository as repo
+from speaking_pipeline.db.engine import session_scope
+from speaking_pipeline.db.models import SessionStatus, SpeakingSession
+from speaking_pipeline.defs.resources import DatabaseResource
+from speaking_pipeline.defs.sessions.jobs import process_session_job
+from speaking_pipeline.defs.sessions.partitions import sessions_partitions
+from speaking_pipeline.domain.failures import describe_failure
+
+WILL_RETRY_TAG = "dagster/will_retry"
+# Fast enough that a learner waiting on `submit` sees the result within seconds.
+STATUS_SENSOR_INTERVAL = 2
+
+
+def intake_run_key(session_id: str) -> str:
+    return f"process:{session_id}"
+
+
+@sensor(
+    job=process_session_job,
+    minimum_interval_seconds=2,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Launches one processing run per requested session (run_key dedupes).",
+)
+def session_intake_sensor(
+    context: SensorEvaluationContext, database: DatabaseResource
+) -> SensorResult | SkipReason:
+    with session_scope(database.get_url()) as db:
+        pending = list(
+            db.scalars(
+                select(SpeakingSession.id)
+                .where(
+                    SpeakingSession.status == SessionStatus.UPLOADED,
+                    SpeakingSession.processing_requested_at.is_not(None),
+                )
+                .order_by(SpeakingSession.processing_requested_at)
+                .limit(100)
+            )
+        )
+    if not pending:
+        return SkipReason("no session waiting")
+    # Dagster skips a RunRequest whose run_key this sensor already used, so a session
+    # requested twice still gets one run.
+    return SensorResult(
+        run_requests=[
+            RunRequest(run_key=intake_run_key(sid), partition_key=sid, tags={"speaking/session": sid})
+            for sid in pending
+        ],
+        dynamic_partitions_requests=[sessions_partitions.build_add_request(pending)],
+    )
+
+
+@run_status_sensor(
+    run_status=DagsterRunStatus.SUCCESS,
+    monitored_jobs=[process_session_job],
+    minimum_interval_seconds=STATUS_SENSOR_INTERVAL,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Marks a session DONE when its processing run succeeds.",
+)
+def session_done_sensor(context: RunStatusSensorContext, database: DatabaseResource) -> None:
+    session_id = context.partition_key
+    if session_id is None:
+        return
+    with session_scope(database.get_url()) as db:
+        repo.move_status(
+            db,
+            session_id,
+            SessionStatus.DONE,
+            allowed_from=(*repo.IN_FLIGHT, SessionStatus.FAILED),
+        )
+
+
+@run_failure_sensor(
+    monitored_jobs=[process_session_job],
+    minimum_interval_seconds=STATUS_SENSOR_INTERVAL,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Marks a session FAILED when its run fails and no retry remains.",
+)
+def session_failed_sensor(context: RunFailureSensorContext, database: DatabaseResource) -> None:
+    run = context.dagster_run
+    if run.tags.get(WILL_RETRY_TAG) == "true":
+        return
+    session_id = context.partition_key
+    if session_id is None:
+        return
+    steps = [
+        (event.step_key or "run", event.step_failure_data.error.message if event.step_failure_data and event.step_failure_data.error else None)
+        for event in context.get_step_failure_events()
+    ]
+    message = describe_failure(steps, context.failure_event.message)
+    with session_scope(database.get_url()) as db:
+        repo.move_status(
+            db, session_id, SessionStatus.FAILED, allowed_from=repo.IN_FLIGHT, error_message=message
+        )

@@ -1,0 +1,79 @@
+"""The Dagster instance (PostgreSQL-backed) and the calls the API makes into it."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from dagster import AssetMaterialization, DagsterInstance
+
+from speaking_pipeline.db.urls import dagster_postgres_url
+
+SESSIONS_PARTITIONS_NAME = "sessions"
+DAGSTER_PG_URL_ENV = "SPEAKING_DAGSTER_PG_URL"
+
+
+def instance_config(max_concurrent_runs: int = 4) -> dict[str, object]:
+    """dagster.yaml: run, event and schedule storage in PostgreSQL; a queued run
+    coordinator so bursts of uploads queue instead of stampeding the model APIs."""
+    return {
+        "storage": {"postgres": {"postgres_url": {"env": DAGSTER_PG_URL_ENV}}},
+        "run_coordinator": {
+            "module": "dagster._core.run_coordinator",
+            "class": "QueuedRunCoordinator",
+            "config": {
+                "max_concurrent_runs": max_concurrent_runs,
+                "dequeue_interval_seconds": 1,
+                "tag_concurrency_limits": [
+                    {"key": "speaking/kind", "value": "process", "limit": max_concurrent_runs},
+                    {"key": "speaking/kind", "value": "reanalyze", "limit": 2},
+                ],
+            },
+        },
+        "run_retries": {"enabled": True, "max_retries": 1},
+        "run_monitoring": {"enabled": True, "poll_interval_seconds": 10},
+        "sensors": {"use_threads": True, "num_workers": 4},
+        "schedules": {"use_threads": True, "num_workers": 2},
+        "telemetry": {"enabled": False},
+    }
+
+
+def prepare_dagster_home(dagster_home: Path, dagster_db_url: str) -> Path:
+    """Write dagster.yaml and export DAGSTER_HOME and the storage URL for child processes."""
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    (dagster_home / "dagster.yaml").write_text(yaml.safe_dump(instance_config(), sort_keys=False))
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    os.environ[DAGSTER_PG_URL_ENV] = dagster_postgres_url(dagster_db_url)
+    return dagster_home
+
+
+@lru_cache(maxsize=4)
+def instance_at(dagster_home: str) -> DagsterInstance:
+    return DagsterInstance.from_config(dagster_home)
+
+
+def register_uploaded_audio(
+    instance: DagsterInstance, session_id: str, *, audio_format: str, size_bytes: int,
+    duration_secs: float | None,
+) -> None:
+    """Add the session's partition and report its external `session_audio` asset:
+    metadata only, the bytes stay in object storage."""
+    instance.add_dynamic_partitions(SESSIONS_PARTITIONS_NAME, [session_id])
+    instance.report_runless_asset_event(
+        AssetMaterialization(
+            asset_key="session_audio",
+            partition=session_id,
+            metadata={
+                "format": audio_format,
+                "size_bytes": size_bytes,
+                "duration_secs": duration_secs if duration_secs is not None else -1.0,
+            },
+        )
+    )
+
+
+def remove_session_partition(instance: DagsterInstance, session_id: str) -> None:
+    if instance.has_dynamic_partition(SESSIONS_PARTITIONS_NAME, session_id):
+        instance.delete_dynamic_partition(SESSIONS_PARTITIONS_NAME, session_id)

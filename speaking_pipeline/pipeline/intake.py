@@ -1,0 +1,40 @@
+"""Accepting a processing request: shared by the QStash webhook and the direct queue."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import update
+
+from speaking_pipeline.db import repository as repo
+from speaking_pipeline.db.engine import session_scope
+from speaking_pipeline.db.models import SessionStatus, SpeakingSession
+
+
+class Intake(enum.Enum):
+    ACCEPTED = "accepted"  # durably recorded; the intake sensor launches the run
+    ALREADY_REQUESTED = "already_requested"
+    ALREADY_FINISHED = "already_finished"
+    NOT_FOUND = "not_found"
+    NOT_UPLOADED = "not_uploaded"
+
+
+def request_processing(db_url: str, session_id: str) -> Intake:
+    """Record that the session should be processed. Idempotent: duplicate deliveries of
+    one session end here as ALREADY_REQUESTED or ALREADY_FINISHED and launch nothing."""
+    with session_scope(db_url) as db:
+        session = db.get(SpeakingSession, session_id, with_for_update=True)
+        if session is None:
+            return Intake.NOT_FOUND
+        if session.status in (SessionStatus.DONE, SessionStatus.FAILED):
+            return Intake.ALREADY_FINISHED
+        if session.status is SessionStatus.CREATED or not session.audio_url:
+            return Intake.NOT_UPLOADED
+        if session.processing_requested_at is not None:
+            return Intake.ALREADY_REQUESTED
+        db.execute(
+            update(SpeakingSession)
+            .where(SpeakingSession.id == session_id)
+            .values(processing_requested_at=repo.utcnow())
+        )
+        return Intake.ACCEPTED

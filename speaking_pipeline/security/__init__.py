@@ -1,0 +1,1 @@
+"""Request authenticity checks: verifying that queue deliveries really come from QStash."""

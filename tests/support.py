@@ -1,0 +1,80 @@
+"""Helpers shared by tests: a PostgreSQL-backed Dagster instance and an app wired to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from dagster import DagsterInstance
+from starlette.testclient import TestClient
+
+from speaking_pipeline.config import Settings
+from speaking_pipeline.defs.resources import reset_provider_cache
+from speaking_pipeline.security.tokens import mint_token
+
+SPEECH_DIR = Path(__file__).parent / "fixtures" / "audio"
+
+
+@contextmanager
+def app_env(
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    app_db_url: str,
+    dagster_db_url: str,
+    data_dir: Path,
+    whisper_model_dir: Path | None = None,
+    extra: dict[str, str] | None = None,
+) -> Iterator[Settings]:
+    """Environment of one app + Dagster pair, as `up` would export it to its children."""
+    env = {
+        "DATABASE_URL": app_db_url,
+        "DAGSTER_DATABASE_URL": dagster_db_url,
+        "DATA_DIR": str(data_dir),
+        "AUTH_JWT_SECRET": "test-secret-for-learner-tokens-0123456789",
+        **(extra or {}),
+    }
+    if whisper_model_dir is not None:
+        env["WHISPER_MODEL_DIR"] = str(whisper_model_dir)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    for key in ("QSTASH_TOKEN", "QUEUE", "TRANSCRIBER", "ANALYZER", "STORAGE_BACKEND"):
+        if key not in env:
+            monkeypatch.delenv(key, raising=False)
+    reset_provider_cache()
+    yield Settings()
+    reset_provider_cache()
+
+
+def client_for(settings: Settings) -> TestClient:
+    from webhook.app import create_app
+
+    return TestClient(create_app(settings))
+
+
+def auth(user: str, settings: Settings) -> dict[str, str]:
+    return {"Authorization": "Bearer " + mint_token(user, settings.jwt_secret())}
+
+
+def dagster_instance(settings: Settings) -> DagsterInstance:
+    from speaking_pipeline.orchestration import instance_at
+
+    return instance_at(str(settings.dagster_home))
+
+
+def upload(
+    client: TestClient, settings: Settings, user: str, fixture: str = "speech.webm",
+    duration: str = "8",
+) -> dict[str, object]:
+    path = SPEECH_DIR / fixture
+    with path.open("rb") as f:
+        response = client.post(
+            "/api/sessions",
+            files={"audio": (path.name, f, "audio/webm")},
+            data={"duration": duration, "topic": "weekend"},
+            headers=auth(user, settings),
+        )
+    assert response.status_code == 201, response.text
+    body: dict[str, object] = response.json()
+    return body

@@ -1,0 +1,1 @@
+"""The Starlette app: sessions API, QStash webhook and health check."""

@@ -1,0 +1,67 @@
+"""QStash delivery endpoint: verify the signature, then record the processing request."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from speaking_pipeline.pipeline.intake import Intake, request_processing
+from speaking_pipeline.security.qstash_signature import SignatureError, verify_qstash_signature
+from webhook.deps import deps
+from webhook.errors import ApiError
+
+logger = logging.getLogger(__name__)
+
+# QStash stops retrying on 489 with this header; any other non-2xx is retried.
+NON_RETRYABLE = {"Upstash-NonRetryable-Error": "true"}
+
+
+def _secret(value: object) -> str | None:
+    getter = getattr(value, "get_secret_value", None)
+    return getter() if getter else None
+
+
+def _session_id(body: bytes) -> str:
+    try:
+        payload = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ApiError(489, "INVALID_BODY", "the body is not JSON", NON_RETRYABLE) from None
+    session_id = payload.get("sessionId") if isinstance(payload, dict) else None
+    if not isinstance(session_id, str) or not session_id.strip():
+        raise ApiError(489, "INVALID_BODY", "the body needs a string sessionId", NON_RETRYABLE)
+    return session_id
+
+
+async def process(request: Request) -> JSONResponse:
+    d = deps(request)
+    # The signature covers the exact bytes, so read them raw, once.
+    body = await request.body()
+    try:
+        verify_qstash_signature(
+            signature=request.headers.get("upstash-signature"),
+            body=body,
+            expected_url=d.settings.process_url,
+            current_key=_secret(d.settings.qstash_current_signing_key),
+            next_key=_secret(d.settings.qstash_next_signing_key),
+        )
+    except SignatureError as error:
+        if error.is_configuration_error:
+            raise ApiError(500, error.code.value, error.message) from error
+        raise ApiError(401, error.code.value, error.message) from error
+
+    session_id = _session_id(body)
+    outcome = await run_in_threadpool(request_processing, d.db_url, session_id)
+    if outcome is Intake.NOT_FOUND:
+        raise ApiError(489, "SESSION_NOT_FOUND", "session not found", NON_RETRYABLE)
+    if outcome is Intake.NOT_UPLOADED:
+        raise ApiError(489, "INVALID_STATE", "the session has no uploaded audio", NON_RETRYABLE)
+    logger.info("delivery for %s: %s", session_id, outcome.value)
+    return JSONResponse({"ok": True, "sessionId": session_id, "outcome": outcome.value})
+
+
+routes = [Route("/api/internal/process", process, methods=["POST"])]

@@ -1,0 +1,231 @@
+"""Sessions API: upload, list, detail and delete of a learner's own sessions."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from speaking_pipeline.audio.probe import AudioInfo, InvalidAudioError, probe_audio, sniff_extension
+from speaking_pipeline.db import repository as repo
+from speaking_pipeline.db.engine import session_scope
+from speaking_pipeline.db.models import SessionStatus, SpeakingSession
+from speaking_pipeline.orchestration import register_uploaded_audio, remove_session_partition
+from speaking_pipeline.storage.base import audio_key
+from webhook.auth import learner_id
+from webhook.deps import AppDeps, deps
+from webhook.errors import ApiError
+from webhook.serializers import session_detail, session_summary
+from webhook.uploads import read_upload
+
+logger = logging.getLogger(__name__)
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
+MAX_TOPIC = 500
+CONTENT_TYPES = {
+    "webm": "audio/webm",
+    "ogg": "audio/ogg",
+    "mp3": "audio/mpeg",
+    "m4a": "audio/mp4",
+    "wav": "audio/wav",
+    "flac": "audio/flac",
+}
+
+
+def _duration(raw: object) -> float:
+    try:
+        value = float(str(raw))
+    except (TypeError, ValueError):
+        raise ApiError(400, "INVALID_DURATION", "duration must be a number of seconds") from None
+    if not math.isfinite(value) or value <= 0 or value > 6 * 3600:
+        raise ApiError(400, "INVALID_DURATION", "duration must be between 0 and 21600 seconds")
+    return value
+
+
+def _language(raw: object) -> str:
+    value = str(raw or "en").strip()
+    if not _LANGUAGE.match(value):
+        raise ApiError(400, "INVALID_LANGUAGE", "language must be a code such as 'en' or 'en-GB'")
+    return value
+
+
+def _topic(raw: object) -> str | None:
+    value = str(raw).strip() if raw else ""
+    if len(value) > MAX_TOPIC:
+        raise ApiError(400, "INVALID_TOPIC", f"topic must be at most {MAX_TOPIC} characters")
+    return value or None
+
+
+def _probe(path: Path) -> AudioInfo:
+    with path.open("rb") as f:
+        head = f.read(64)
+    if sniff_extension(head) is None:
+        raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "the file is not a recognised audio format")
+    try:
+        return probe_audio(path)
+    except InvalidAudioError as error:
+        raise ApiError(400, "INVALID_AUDIO", str(error)) from error
+
+
+def _store_session(
+    d: AppDeps, external_id: str, path: Path, info: AudioInfo, duration: float,
+    language: str, topic: str | None,
+) -> SpeakingSession:
+    with session_scope(d.db_url) as db:
+        user = repo.get_or_create_user(db, external_id)
+        session = SpeakingSession(
+            user_id=user.id,
+            status=SessionStatus.CREATED,
+            duration_secs=duration,
+            language=language,
+            topic=topic,
+            audio_format=info.extension,
+        )
+        db.add(session)
+        db.flush()
+        key = audio_key(user.id, session.id, info.extension)
+        session_id = session.id
+    with path.open("rb") as data:
+        d.store.put(key, data, CONTENT_TYPES.get(info.extension, "application/octet-stream"))
+    with session_scope(d.db_url) as db:
+        stored = db.get(SpeakingSession, session_id)
+        assert stored is not None
+        stored.audio_url = key
+        stored.status = SessionStatus.UPLOADED
+    register_uploaded_audio(
+        d.instance,
+        session_id,
+        audio_format=info.extension,
+        size_bytes=path.stat().st_size,
+        duration_secs=info.duration_secs,
+    )
+    try:
+        d.queue.enqueue(session_id)
+    except Exception as error:  # noqa: BLE001
+        # The upload is safe in storage and the stuck-session sensor relaunches it; the
+        # learner should not be asked to upload again.
+        logger.warning("enqueue of %s failed (%s); left for the stuck-session sensor",
+                       session_id, type(error).__name__)
+    with session_scope(d.db_url) as db:
+        result = db.get(SpeakingSession, session_id)
+        assert result is not None
+        return result
+
+
+async def create_session(request: Request) -> JSONResponse:
+    d = deps(request)
+    external_id = learner_id(request)
+    form = await read_upload(request, d.settings.max_upload_bytes)
+    duration = _duration(form.fields.get("duration"))
+    language = _language(form.fields.get("language"))
+    topic = _topic(form.fields.get("topic"))
+    with tempfile.TemporaryDirectory(prefix="upload-") as tmp:
+        path = Path(tmp) / "audio"
+        await form.audio.seek(0)
+        with path.open("wb") as out:
+            await run_in_threadpool(shutil.copyfileobj, form.audio.file, out)
+        await form.audio.close()
+        info = await run_in_threadpool(_probe, path)
+        session = await run_in_threadpool(
+            _store_session, d, external_id, path, info, duration, language, topic
+        )
+    return JSONResponse(
+        {
+            "id": session.id,
+            "status": session.status.value,
+            "createdAt": session.created_at.isoformat(),
+            "estimatedWaitSecs": max(10, round(duration * 0.3) + 10),
+        },
+        status_code=201,
+    )
+
+
+def _page_arg(request: Request, name: str, default: int, maximum: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise ApiError(400, "INVALID_QUERY", f"{name} must be an integer from 1 to {maximum}")
+    return int(raw)
+
+
+async def list_sessions(request: Request) -> JSONResponse:
+    d = deps(request)
+    external_id = learner_id(request)
+    page = _page_arg(request, "page", 1, 100_000)
+    limit = _page_arg(request, "limit", 10, 100)
+
+    def query() -> dict[str, object]:
+        with session_scope(d.db_url) as db:
+            user = repo.find_user(db, external_id)
+            if user is None:
+                return {"sessions": [], "total": 0, "page": page, "limit": limit}
+            rows, total = repo.list_sessions(db, user, page=page, limit=limit)
+            return {
+                "sessions": [session_summary(s) for s in rows],
+                "total": total,
+                "page": page,
+                "limit": limit,
+            }
+
+    return JSONResponse(await run_in_threadpool(query))
+
+
+def _not_found() -> ApiError:
+    return ApiError(404, "SESSION_NOT_FOUND", "session not found")
+
+
+async def get_session(request: Request) -> JSONResponse:
+    d = deps(request)
+    external_id = learner_id(request)
+    session_id = request.path_params["session_id"]
+
+    def query() -> dict[str, object]:
+        with session_scope(d.db_url) as db:
+            user = repo.find_user(db, external_id)
+            session = repo.owned_session(db, user, session_id) if user else None
+            if session is None:
+                raise _not_found()
+            return session_detail(session)
+
+    return JSONResponse(await run_in_threadpool(query))
+
+
+async def delete_session(request: Request) -> JSONResponse:
+    d = deps(request)
+    external_id = learner_id(request)
+    session_id = request.path_params["session_id"]
+
+    def remove() -> None:
+        with session_scope(d.db_url) as db:
+            user = repo.find_user(db, external_id)
+            session = repo.owned_session(db, user, session_id) if user else None
+            if session is None:
+                raise _not_found()
+            key = session.audio_url if session.audio_deleted_at is None else None
+            user_id = session.user_id
+            db.delete(session)
+        if key:
+            d.store.delete(key)
+        with session_scope(d.db_url) as db:
+            repo.recompute_profile(db, user_id)
+        remove_session_partition(d.instance, session_id)
+
+    await run_in_threadpool(remove)
+    return JSONResponse({"ok": True})
+
+
+routes = [
+    Route("/api/sessions", create_session, methods=["POST"]),
+    Route("/api/sessions", list_sessions, methods=["GET"]),
+    Route("/api/sessions/{session_id}", get_session, methods=["GET"]),
+    Route("/api/sessions/{session_id}", delete_session, methods=["DELETE"]),
+]
