@@ -67,7 +67,7 @@ def test_text_with_an_audio_name_is_not_audio() -> None:
 
 @pytest.mark.parametrize(("name", "kind"), [("truncated.m4a", "m4a"), ("truncated.webm", "webm")])
 def test_truncated_files_are_refused_as_undecodable(name: str, kind: str) -> None:
-    with pytest.raises(InvalidAudioError, match=f"could not decode audio: .*{kind}") as caught:
+    with pytest.raises(InvalidAudioError, match=rf"could not decode audio: .*{kind}") as caught:
         probe_audio(AUDIO / name)
     # Error messages go to users and logs; they must not carry server paths.
     assert str(AUDIO) not in str(caught.value)

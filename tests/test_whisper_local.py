@@ -88,7 +88,7 @@ def test_wrong_hash_is_a_clear_error_and_leaves_no_model(tmp_path: Path) -> None
     corrupt_part.write_bytes(b"second HALF")  # same size, different bytes
     target = tmp_path / "model"
 
-    with pytest.raises(ModelFilesError, match="SHA-256.*reinstall"):
+    with pytest.raises(ModelFilesError, match=r"SHA-256.*reinstall"):
         ensure_whisper_base(target, good)
 
     assert not (target / "model.bin").exists()
@@ -141,7 +141,7 @@ def test_configured_model_dir_wins(tmp_path: Path, data_dir: Path) -> None:
 
 
 def test_configured_model_dir_without_model_bin_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ModelFilesError, match="WHISPER_MODEL_DIR .* model.bin"):
+    with pytest.raises(ModelFilesError, match=r"WHISPER_MODEL_DIR .* model\.bin"):
         resolve_model_dir(tmp_path / "nowhere", tmp_path)
 
 

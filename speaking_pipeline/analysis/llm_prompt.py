@@ -45,12 +45,13 @@ class WireInsight(BaseModel):
     category: Annotated[str, WithJsonSchema(_CATEGORY_SCHEMA)]
     pattern: str = Field(min_length=1, description="Short human name of the pattern")
     detail: str = Field(min_length=1, description="1-2 sentences explaining the pattern")
-    frequency: int = Field(ge=1, description="How many times it occurs in the transcript")
+    frequency: int = Field(
+        json_schema_extra={"minimum": 1}, description="How many times it occurs in the transcript"
+    )
     severity: Literal["high", "medium", "low"] = Field(
         description="Impact on clarity and naturalness"
     )
     examples: list[str] = Field(
-        min_length=1,
         json_schema_extra={"minItems": 2, "maxItems": 3},
         description="2-3 exact quotes copied from the transcript",
     )

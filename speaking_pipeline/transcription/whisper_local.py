@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import av.error
-import ctranslate2  # type: ignore[import-untyped]
-from faster_whisper.tokenizer import _LANGUAGE_CODES  # type: ignore[import-untyped]
+import ctranslate2
+from faster_whisper.tokenizer import _LANGUAGE_CODES
 
 from speaking_pipeline.transcription.base import TranscriptionError, TranscriptResult, Word
 from speaking_pipeline.transcription.model_files import resolve_model_dir
 
 if TYPE_CHECKING:
-    from faster_whisper import WhisperModel  # type: ignore[import-untyped]
+    from faster_whisper import WhisperModel
 
     from speaking_pipeline.config import Settings
 

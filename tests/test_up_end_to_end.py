@@ -1,0 +1,117 @@
+"""`speaking-pipeline up` on the embedded defaults, then `submit` of a recording, to DONE.
+
+This is the Quickstart path as a user runs it: real processes (embedded PostgreSQL, Dagster
+webserver and daemon, the API), a real run launched by the intake sensor, and Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support import SPEECH_DIR
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for(url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "up exited early"
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture
+def running_up(whisper_model_dir: Path) -> Iterator[tuple[dict[str, str], Path]]:
+    # Not under pytest's tmp tree: the embedded server runs as its own system user.
+    data_dir = Path(tempfile.mkdtemp(prefix="sp-up-"))
+    api_port, dagster_port = _free_port(), _free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_URL", "DAGSTER_", "QSTASH", "TRANSCRIBER", "ANALYZER"))
+    }
+    env.update(
+        DATA_DIR=str(data_dir),
+        API_PORT=str(api_port),
+        DAGSTER_PORT=str(dagster_port),
+        APP_URL=f"http://127.0.0.1:{api_port}",
+        WHISPER_MODEL_DIR=str(whisper_model_dir),
+    )
+    env.pop("DAGSTER_HOME", None)
+    proc = subprocess.Popen(
+        [str(BIN / "speaking-pipeline"), "up"], cwd=REPO, env=env, start_new_session=True
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{api_port}/healthz", 120, proc)
+        _wait_for(f"http://127.0.0.1:{dagster_port}/server_info", 120, proc)
+        yield env, data_dir
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGINT)
+        try:
+            code = proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
+        shutil.rmtree(data_dir, ignore_errors=True)
+    assert code == 0
+
+
+def test_up_then_submit_reaches_done(running_up: tuple[dict[str, str], Path]) -> None:
+    env, data_dir = running_up
+    result = subprocess.run(
+        [
+            str(BIN / "speaking-pipeline"), "submit", str(SPEECH_DIR / "speech.ogg"),
+            "--user", "quickstart-learner", "--topic", "my weekend", "--json", "--timeout", "300",
+        ],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=360,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "TRANSCRIBING" in result.stderr or "ANALYZING" in result.stderr  # progress shown
+    session = json.loads(result.stdout)
+    assert session["status"] == "DONE"
+    text = session["transcript"]["text"].lower()
+    assert "market" in text
+    assert session["focusNext"]
+    assert session["audioDeletedAt"]
+    assert not list((data_dir / "audio").rglob("audio.*"))
+
+    # The Dagster UI's GraphQL API shows the session's partition of `insights` materialized.
+    query = """
+      query($key: AssetKeyInput!) { assetOrError(assetKey: $key) { ... on Asset {
+        assetMaterializations(limit: 5) { partition } } } }
+    """
+    response = httpx.post(
+        f"http://127.0.0.1:{env['DAGSTER_PORT']}/graphql",
+        json={"query": query, "variables": {"key": {"path": ["insights"]}}},
+        timeout=30,
+    )
+    partitions = [
+        m["partition"] for m in response.json()["data"]["assetOrError"]["assetMaterializations"]
+    ]
+    assert session["id"] in partitions
