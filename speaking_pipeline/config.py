@@ -44,9 +44,7 @@ class Settings(BaseSettings):
     )
     s3_access_key_id: SecretStr | None = Field(
         default=None,
-        validation_alias=AliasChoices(
-            "S3_ACCESS_KEY_ID", "R2_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"
-        ),
+        validation_alias=AliasChoices("S3_ACCESS_KEY_ID", "R2_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID"),
     )
     s3_secret_access_key: SecretStr | None = Field(
         default=None,

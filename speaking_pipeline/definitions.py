@@ -21,12 +21,18 @@ from speaking_pipeline.defs.sessions.sensors import (
     session_done_sensor,
     session_failed_sensor,
     session_intake_sensor,
+    stuck_session_sensor,
 )
 
 defs = Definitions(
     assets=[session_audio, transcript, insights, pattern_profile],
     jobs=[process_session_job, reanalyze_sessions_job, recompute_profiles_job],
-    sensors=[session_intake_sensor, session_done_sensor, session_failed_sensor],
+    sensors=[
+        session_intake_sensor,
+        session_done_sensor,
+        session_failed_sensor,
+        stuck_session_sensor,
+    ],
     schedules=[recompute_profiles_schedule],
     resources={
         "database": DatabaseResource(),

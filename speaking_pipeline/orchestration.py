@@ -15,22 +15,26 @@ SESSIONS_PARTITIONS_NAME = "sessions"
 DAGSTER_PG_URL_ENV = "SPEAKING_DAGSTER_PG_URL"
 
 
-def instance_config(max_concurrent_runs: int = 4) -> dict[str, object]:
-    """dagster.yaml: run, event and schedule storage in PostgreSQL; a queued run
-    coordinator so bursts of uploads queue instead of stampeding the model APIs."""
+def instance_config(max_concurrent_runs: int = 4, provider_calls: int = 2) -> dict[str, object]:
+    """dagster.yaml: run, event and schedule storage in PostgreSQL; a run queue and
+    per-provider pools so a burst of uploads queues instead of stampeding the model APIs.
+
+    Each provider step declares a pool (`transcriber`, `analyzer`); `default_limit` bounds
+    concurrent steps per pool, and `dagster instance concurrency set POOL N` tunes one."""
     return {
         "storage": {"postgres": {"postgres_url": {"env": DAGSTER_PG_URL_ENV}}},
         "run_coordinator": {
             "module": "dagster._core.run_coordinator",
             "class": "QueuedRunCoordinator",
-            "config": {
+        },
+        "concurrency": {
+            "runs": {
                 "max_concurrent_runs": max_concurrent_runs,
-                "dequeue_interval_seconds": 1,
                 "tag_concurrency_limits": [
-                    {"key": "speaking/kind", "value": "process", "limit": max_concurrent_runs},
                     {"key": "speaking/kind", "value": "reanalyze", "limit": 2},
                 ],
             },
+            "pools": {"default_limit": provider_calls, "granularity": "op"},
         },
         "run_retries": {"enabled": True, "max_retries": 1},
         "run_monitoring": {"enabled": True, "poll_interval_seconds": 10},
@@ -55,7 +59,11 @@ def instance_at(dagster_home: str) -> DagsterInstance:
 
 
 def register_uploaded_audio(
-    instance: DagsterInstance, session_id: str, *, audio_format: str, size_bytes: int,
+    instance: DagsterInstance,
+    session_id: str,
+    *,
+    audio_format: str,
+    size_bytes: int,
     duration_secs: float | None,
 ) -> None:
     """Add the session's partition and report its external `session_audio` asset:

@@ -71,9 +71,7 @@ def describe_status(
             True,
         )
     if status in (408, 409) or status >= 500:
-        return Failure(
-            f"{vendor} failed with HTTP {status} after {retries} retries{suffix}", True
-        )
+        return Failure(f"{vendor} failed with HTTP {status} after {retries} retries{suffix}", True)
     if status == 413:
         return Failure(f"{vendor} rejected {subject} as too large (413){suffix}", False)
     return Failure(f"{vendor} rejected {subject} (HTTP {status}){suffix}", False)

@@ -64,7 +64,10 @@ def dagster_instance(settings: Settings) -> DagsterInstance:
 
 
 def upload(
-    client: TestClient, settings: Settings, user: str, fixture: str = "speech.webm",
+    client: TestClient,
+    settings: Settings,
+    user: str,
+    fixture: str = "speech.webm",
     duration: str = "8",
 ) -> dict[str, object]:
     path = SPEECH_DIR / fixture

@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dagster import DagsterEventType, DagsterRunStatus, build_run_status_sensor_context, build_sensor_context
+from dagster import (
+    DagsterEventType,
+    DagsterRunStatus,
+    build_run_status_sensor_context,
+    build_sensor_context,
+)
 from sqlalchemy import select
 
 from speaking_pipeline.db.engine import session_scope
@@ -52,7 +57,9 @@ def test_upload_to_done_through_dagster(
         assert run.success
 
         success_event = next(
-            e for e in instance.all_logs(run.run_id) if e.dagster_event_type == DagsterEventType.RUN_SUCCESS
+            e
+            for e in instance.all_logs(run.run_id)
+            if e.dagster_event_type == DagsterEventType.RUN_SUCCESS
         )
         dagster_run = instance.get_run_by_id(run.run_id)
         assert dagster_run is not None and dagster_run.status == DagsterRunStatus.SUCCESS

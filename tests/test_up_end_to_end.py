@@ -86,10 +86,22 @@ def test_up_then_submit_reaches_done(running_up: tuple[dict[str, str], Path]) ->
     env, data_dir = running_up
     result = subprocess.run(
         [
-            str(BIN / "speaking-pipeline"), "submit", str(SPEECH_DIR / "speech.ogg"),
-            "--user", "quickstart-learner", "--topic", "my weekend", "--json", "--timeout", "300",
+            str(BIN / "speaking-pipeline"),
+            "submit",
+            str(SPEECH_DIR / "speech.ogg"),
+            "--user",
+            "quickstart-learner",
+            "--topic",
+            "my weekend",
+            "--json",
+            "--timeout",
+            "300",
         ],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=360,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=360,
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "TRANSCRIBING" in result.stderr or "ANALYZING" in result.stderr  # progress shown

@@ -22,7 +22,9 @@ class UploadForm:
 
 
 def _too_large(limit: int) -> ApiError:
-    return ApiError(413, "FILE_TOO_LARGE", f"the upload exceeds the {limit // (1024 * 1024)} MB limit")
+    return ApiError(
+        413, "FILE_TOO_LARGE", f"the upload exceeds the {limit // (1024 * 1024)} MB limit"
+    )
 
 
 async def _capped(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
@@ -46,7 +48,9 @@ async def read_upload(request: Request, limit: int) -> UploadForm:
     try:
         form = await parser.parse()
     except MultiPartException as error:
-        raise ApiError(400, "INVALID_REQUEST", f"malformed multipart body: {error.message}") from error
+        raise ApiError(
+            400, "INVALID_REQUEST", f"malformed multipart body: {error.message}"
+        ) from error
     audio = form.get("audio")
     if not isinstance(audio, UploadFile):
         raise ApiError(400, "MISSING_AUDIO", "the audio file is required (form field 'audio')")

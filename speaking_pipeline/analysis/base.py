@@ -36,8 +36,13 @@ class AnalysisError(RuntimeError):
 
 
 class Analyzer(Protocol):
-    name: str
-    version: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> str:
+        """Analyzer, prompt and model version, recorded with every analysis."""
+        ...
 
     def analyze(self, data: AnalysisInput) -> AnalyzerRun:
         """Analyse one transcript. Raises AnalysisError."""

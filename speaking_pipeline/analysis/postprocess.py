@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
-from speaking_pipeline.analysis.llm_prompt import OTHER_CODE_PATTERN, WireAnalysis, WireInsight
+from speaking_pipeline.analysis.llm_prompt import (
+    OTHER_CODE_PATTERN,
+    PROMPT_VERSION,
+    WireAnalysis,
+    WireInsight,
+)
 from speaking_pipeline.domain.schema import MAX_INSIGHTS, Analysis, Insight, sort_by_severity
 from speaking_pipeline.domain.taxonomy import TAXONOMY, category_of, other_code
 from speaking_pipeline.domain.verbatim import is_verbatim, normalise
@@ -67,10 +73,8 @@ def parse_reply(payload: object) -> WireAnalysis:
     """Validate the reply's structure; raise ReplyInvalid listing every problem."""
     if isinstance(payload, dict) and isinstance(payload.get("insights"), str):
         # Some models send a nested array as a JSON string inside the tool input.
-        try:
+        with contextlib.suppress(ValueError):
             payload = {**payload, "insights": json.loads(payload["insights"])}
-        except ValueError:
-            pass
     try:
         return WireAnalysis.model_validate(payload)
     except ValidationError as exc:
@@ -144,7 +148,9 @@ def finalize(wire: WireAnalysis, transcript: str) -> tuple[Analysis, Postprocess
     report.capped = max(0, len(ranked) - MAX_INSIGHTS)
     try:
         analysis = Analysis(
-            insights=ranked[:MAX_INSIGHTS], focusNext=wire.focus_next.strip(), summary=wire.summary.strip()
+            insights=ranked[:MAX_INSIGHTS],
+            focus_next=wire.focus_next.strip(),
+            summary=wire.summary.strip(),
         )
     except ValidationError as exc:
         raise ReplyInvalid(format_validation_error(exc)) from None
@@ -186,11 +192,35 @@ def _finalize_insight(
             suggestion=item.suggestion.strip(),
         )
     except ValidationError as exc:
-        raise ReplyInvalid(
-            f"insights.{index}: {format_validation_error(exc)}"
-        ) from None
+        raise ReplyInvalid(f"insights.{index}: {format_validation_error(exc)}") from None
 
 
 def analysis_from_reply(payload: object, transcript: str) -> tuple[Analysis, PostprocessReport]:
     """Parse, validate and post-process one reply; raise ReplyInvalid when it is unusable."""
     return finalize(parse_reply(payload), transcript)
+
+
+@dataclass(frozen=True)
+class CallStats:
+    """Cost and latency of one model call (SDK retries included in the latency)."""
+
+    input_tokens: int
+    output_tokens: int
+    latency_ms: int
+    stop_reason: str | None
+
+
+def run_metadata(
+    model: str, calls: list[CallStats], repaired: bool, report: PostprocessReport
+) -> dict[str, object]:
+    """What an LLM analysis run records next to its result (shown as Dagster asset metadata)."""
+    return {
+        "model": model,
+        "prompt_version": PROMPT_VERSION,
+        "calls": [asdict(c) for c in calls],
+        "input_tokens": sum(c.input_tokens for c in calls),
+        "output_tokens": sum(c.output_tokens for c in calls),
+        "latency_ms": sum(c.latency_ms for c in calls),
+        "repaired": repaired,
+        **report.as_metadata(),
+    }

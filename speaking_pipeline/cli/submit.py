@@ -49,7 +49,9 @@ def submit(args: argparse.Namespace) -> int:
                 "/api/sessions", files={"audio": (path.name, audio, mime)}, data=data
             )
         if response.status_code != 201:
-            print(f"error: upload refused ({response.status_code}): {response.text}", file=sys.stderr)
+            print(
+                f"error: upload refused ({response.status_code}): {response.text}", file=sys.stderr
+            )
             return 1
         session_id = response.json()["id"]
         print(f"uploaded {path.name} ({duration:.1f} s) as session {session_id}", file=sys.stderr)

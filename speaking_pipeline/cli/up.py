@@ -54,14 +54,27 @@ def run_up() -> int:
     children = [
         _spawn(
             [
-                str(bin_dir / "dagster"), "dev", "-w", str(REPO_ROOT / "workspace.yaml"),
-                "-h", settings.dagster_host, "-p", str(settings.dagster_port),
+                str(bin_dir / "dagster"),
+                "dev",
+                "-w",
+                str(REPO_ROOT / "workspace.yaml"),
+                "-h",
+                settings.dagster_host,
+                "-p",
+                str(settings.dagster_port),
             ]
         ),
         _spawn(
             [
-                sys.executable, "-m", "uvicorn", "webhook.app:create_app", "--factory",
-                "--host", settings.api_host, "--port", str(settings.api_port),
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "webhook.app:create_app",
+                "--factory",
+                "--host",
+                settings.api_host,
+                "--port",
+                str(settings.api_port),
             ]
         ),
     ]

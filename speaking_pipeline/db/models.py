@@ -29,7 +29,7 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-class SessionStatus(str, enum.Enum):
+class SessionStatus(enum.StrEnum):
     CREATED = "CREATED"
     UPLOADED = "UPLOADED"
     TRANSCRIBING = "TRANSCRIBING"
@@ -49,9 +49,7 @@ class User(Base):
     external_id: Mapped[str] = mapped_column(String(255), unique=True)
     email: Mapped[str | None] = mapped_column(String(320))
     display_name: Mapped[str | None] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     sessions: Mapped[list[SpeakingSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -85,9 +83,7 @@ class SpeakingSession(Base):
     fluency: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     error_message: Mapped[str | None] = mapped_column(Text)
     processing_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
@@ -113,9 +109,7 @@ class Transcript(Base):
     words: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonType)
     language: Mapped[str | None] = mapped_column(String(16))
     model: Mapped[str | None] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     session: Mapped[SpeakingSession] = relationship(back_populates="transcript")
 
@@ -135,9 +129,7 @@ class InsightRow(Base):
     examples: Mapped[list[str]] = mapped_column(JsonType)
     suggestion: Mapped[str] = mapped_column(Text)
     analyzer_version: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     session: Mapped[SpeakingSession] = relationship(back_populates="insights")
 

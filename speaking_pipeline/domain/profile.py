@@ -68,7 +68,9 @@ def trend_of(rates: Sequence[float]) -> Trend | None:
     return "steady"
 
 
-def compute_profile(sessions: Sequence[SessionFacts]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def compute_profile(
+    sessions: Sequence[SessionFacts],
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(patterns, focus_areas) of one learner from all their analysed sessions.
 
     `count` is the sum of a code's insight frequencies, `sessions` the number of sessions
@@ -82,22 +84,25 @@ def compute_profile(sessions: Sequence[SessionFacts]) -> tuple[dict[str, Any], l
 
     patterns: dict[str, Any] = {}
     for code, first in codes.items():
-        history = []
+        history: list[dict[str, Any]] = []
+        rates: list[float] = []
         count = 0
         shown = 0
         for s in ordered:
             freq = sum(i.frequency for i in s.insights if i.code == code)
             count += freq
             shown += 1 if freq else 0
+            rate = round(_rate(freq, s.duration_secs), 3)
+            rates.append(rate)
             history.append(
                 {
                     "sessionId": s.session_id,
                     "at": s.created_at.isoformat(),
                     "frequency": freq,
-                    "rate": round(_rate(freq, s.duration_secs), 3),
+                    "rate": rate,
                 }
             )
-        last_seen = max(h["at"] for h in history if h["frequency"])
+        last_seen = max(str(h["at"]) for h in history if h["frequency"])
         patterns[code] = {
             "count": count,
             "sessions": shown,
@@ -105,7 +110,7 @@ def compute_profile(sessions: Sequence[SessionFacts]) -> tuple[dict[str, Any], l
             "pattern": first.pattern,
             "ratePerSession": round(count / len(ordered), 3),
             "lastSeen": last_seen,
-            "trend": trend_of([h["rate"] for h in history]),
+            "trend": trend_of(rates),
             "history": history,
         }
 

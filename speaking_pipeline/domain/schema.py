@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -11,7 +11,7 @@ from speaking_pipeline.domain.taxonomy import Category, is_valid_code
 MAX_INSIGHTS = 5
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     high = "high"
     medium = "medium"
     low = "low"

@@ -152,11 +152,15 @@ def analyze_session(db_url: str, session_id: str, analyzer: Analyzer) -> Analyze
 
     with session_scope(db_url) as db:
         _load(db, session_id)
-        db.execute(select(SpeakingSession.id).where(SpeakingSession.id == session_id).with_for_update())
+        db.execute(
+            select(SpeakingSession.id).where(SpeakingSession.id == session_id).with_for_update()
+        )
         count = repo.replace_insights(
             db,
             session_id,
-            type(run)(analysis=analysis, analyzer_version=run.analyzer_version, metadata=run.metadata),
+            type(run)(
+                analysis=analysis, analyzer_version=run.analyzer_version, metadata=run.metadata
+            ),
         )
         db.execute(
             update(SpeakingSession)

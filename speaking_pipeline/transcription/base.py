@@ -36,7 +36,8 @@ class TranscriptionError(RuntimeError):
 
 
 class Transcriber(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def transcribe(self, audio_path: Path, *, language: str | None = None) -> TranscriptResult:
         """Transcribe one audio file. Raises TranscriptionError."""

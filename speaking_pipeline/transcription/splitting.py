@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,7 +73,9 @@ def frame_energy(samples: npt.NDArray[np.int16]) -> npt.NDArray[np.float32]:
     return energy
 
 
-def find_cuts(energy: npt.NDArray[np.float32], *, total_secs: float, max_piece_secs: float) -> list[float]:
+def find_cuts(
+    energy: npt.NDArray[np.float32], *, total_secs: float, max_piece_secs: float
+) -> list[float]:
     """Cut points (seconds) that make pieces of at most `max_piece_secs`, at quiet moments.
 
     The audio is divided evenly into n pieces of at most 90% of the limit, so no piece ends up
@@ -127,7 +130,7 @@ def split_for_upload(
             cuts = find_cuts(energy, total_secs=total_secs, max_piece_secs=limit_secs)
             bounds = [0.0, *cuts, total_secs]
             pieces: list[Piece] = []
-            for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            for index, (start, end) in enumerate(itertools.pairwise(bounds)):
                 path = workdir / f"piece-{index:04d}.flac"
                 first, last = int(start * SAMPLE_RATE), int(end * SAMPLE_RATE)
                 encode_flac(samples[first:last], path)

@@ -161,7 +161,7 @@ def _request_problem(payload: dict[str, Any]) -> str | None:
         return f"tool_choice.name: Tool '{choice.get('name')}' not found in tools"
     messages = payload["messages"]
     if not messages or messages[0].get("role") != "user":
-        return "messages: first message must use the \"user\" role"
+        return 'messages: first message must use the "user" role'
     for i, message in enumerate(messages):
         content = message.get("content")
         blocks = content if isinstance(content, list) else []

@@ -61,14 +61,18 @@ def rate_limited() -> ScriptedError:
 
 def server_error() -> ScriptedError:
     return ScriptedError(
-        500, "The server had an error while processing your request. Sorry about that!", "server_error"
+        500,
+        "The server had an error while processing your request. Sorry about that!",
+        "server_error",
     )
 
 
 class FakeOpenAI:
     """State and behaviour of the fake; `base_url` is set once it is serving."""
 
-    def __init__(self, api_key: str = "sk-test-0123456789abcdef", *, max_file_bytes: int = MAX_FILE_BYTES) -> None:
+    def __init__(
+        self, api_key: str = "sk-test-0123456789abcdef", *, max_file_bytes: int = MAX_FILE_BYTES
+    ) -> None:
         self.api_key = api_key
         self.max_file_bytes = max_file_bytes
         self.base_url = ""
@@ -165,7 +169,11 @@ class FakeOpenAI:
         if not model:
             return _error(
                 ScriptedError(
-                    400, "you must provide a model parameter", "invalid_request_error", None, "model"
+                    400,
+                    "you must provide a model parameter",
+                    "invalid_request_error",
+                    None,
+                    "model",
                 )
             )
         filename, _ctype, data = recorded.files["file"]
@@ -233,7 +241,11 @@ class FakeOpenAI:
         step = duration / max(len(words), 1)
         if "word" in granularities:
             payload["words"] = [
-                {"word": w.strip(".,!?"), "start": round(i * step, 2), "end": round((i + 0.8) * step, 2)}
+                {
+                    "word": w.strip(".,!?"),
+                    "start": round(i * step, 2),
+                    "end": round((i + 0.8) * step, 2),
+                }
                 for i, w in enumerate(words)
             ]
         if "segment" in granularities:

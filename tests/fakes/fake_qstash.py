@@ -136,7 +136,9 @@ class FakeQStash:
 
     # -- delivery, as QStash does it ---------------------------------------------------
 
-    def signed_headers(self, message_id: str, url: str, body: bytes, retried: int) -> dict[str, str]:
+    def signed_headers(
+        self, message_id: str, url: str, body: bytes, retried: int
+    ) -> dict[str, str]:
         return {
             "User-Agent": "Upstash-QStash",
             "Upstash-Message-Id": message_id,

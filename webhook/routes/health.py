@@ -20,13 +20,17 @@ async def healthz(request: Request) -> JSONResponse:
             with engine_for(d.db_url).connect() as conn:
                 conn.execute(text("SELECT 1"))
             return True
-        except Exception:  # noqa: BLE001
+        except Exception:
             return False
 
     ok = await run_in_threadpool(ping)
     return JSONResponse(
-        {"ok": ok, "database": "up" if ok else "down", "queue": d.queue.name,
-         "storage": d.store.backend},
+        {
+            "ok": ok,
+            "database": "up" if ok else "down",
+            "queue": d.queue.name,
+            "storage": d.store.backend,
+        },
         status_code=200 if ok else 503,
     )
 

@@ -76,8 +76,13 @@ def _probe(path: Path) -> AudioInfo:
 
 
 def _store_session(
-    d: AppDeps, external_id: str, path: Path, info: AudioInfo, duration: float,
-    language: str, topic: str | None,
+    d: AppDeps,
+    external_id: str,
+    path: Path,
+    info: AudioInfo,
+    duration: float,
+    language: str,
+    topic: str | None,
 ) -> SpeakingSession:
     with session_scope(d.db_url) as db:
         user = repo.get_or_create_user(db, external_id)
@@ -109,11 +114,14 @@ def _store_session(
     )
     try:
         d.queue.enqueue(session_id)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         # The upload is safe in storage and the stuck-session sensor relaunches it; the
         # learner should not be asked to upload again.
-        logger.warning("enqueue of %s failed (%s); left for the stuck-session sensor",
-                       session_id, type(error).__name__)
+        logger.warning(
+            "enqueue of %s failed (%s); left for the stuck-session sensor",
+            session_id,
+            type(error).__name__,
+        )
     with session_scope(d.db_url) as db:
         result = db.get(SpeakingSession, session_id)
         assert result is not None

@@ -28,7 +28,9 @@ TRANSCRIPT_CODE_VERSION = "transcript-1"
 INSIGHTS_CODE_VERSION = "insights-1"
 PROFILE_CODE_VERSION = "profile-1"
 
-provider_retry = RetryPolicy(max_retries=3, delay=2, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
+provider_retry = RetryPolicy(
+    max_retries=3, delay=2, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS
+)
 
 session_audio = AssetSpec(
     "session_audio",
@@ -53,7 +55,7 @@ def _permanent(step: str, error: Exception) -> Failure:
     group_name="sessions",
     code_version=TRANSCRIPT_CODE_VERSION,
     retry_policy=provider_retry,
-    op_tags={"speaking/provider": "transcriber"},
+    pool="transcriber",
     kinds={"postgres"},
 )
 def transcript(
@@ -61,7 +63,7 @@ def transcript(
     database: DatabaseResource,
     audio_store: AudioStoreResource,
     transcriber: TranscriberResource,
-) -> MaterializeResult:
+) -> MaterializeResult[None]:
     """The session's transcript with word timings; the audio is deleted once it is stored."""
     session_id = context.partition_key
     try:
@@ -91,12 +93,12 @@ def transcript(
     group_name="sessions",
     code_version=INSIGHTS_CODE_VERSION,
     retry_policy=provider_retry,
-    op_tags={"speaking/provider": "analyzer"},
+    pool="analyzer",
     kinds={"postgres"},
 )
 def insights(
     context: AssetExecutionContext, database: DatabaseResource, analyzer: AnalyzerResource
-) -> MaterializeResult:
+) -> MaterializeResult[None]:
     """Up to five recurring-pattern insights, a focus-next goal and a summary."""
     session_id = context.partition_key
     try:
@@ -126,7 +128,9 @@ def insights(
     code_version=PROFILE_CODE_VERSION,
     kinds={"postgres"},
 )
-def pattern_profile(context: AssetExecutionContext, database: DatabaseResource) -> MaterializeResult:
+def pattern_profile(
+    context: AssetExecutionContext, database: DatabaseResource
+) -> MaterializeResult[None]:
     """The learner's long-term pattern profile, recomputed from all their stored insights."""
     try:
         summary = steps.refresh_learner_profile(database.get_url(), context.partition_key)

@@ -22,6 +22,8 @@ from speaking_pipeline.defs.resources import DatabaseResource
 from speaking_pipeline.defs.sessions.jobs import process_session_job
 from speaking_pipeline.defs.sessions.partitions import sessions_partitions
 from speaking_pipeline.domain.failures import describe_failure
+from speaking_pipeline.domain.recovery import Recovery, StuckSession, decide
+from speaking_pipeline.pipeline.intake import request_processing
 
 WILL_RETRY_TAG = "dagster/will_retry"
 # Fast enough that a learner waiting on `submit` sees the result within seconds.
@@ -59,7 +61,9 @@ def session_intake_sensor(
     # requested twice still gets one run.
     return SensorResult(
         run_requests=[
-            RunRequest(run_key=intake_run_key(sid), partition_key=sid, tags={"speaking/session": sid})
+            RunRequest(
+                run_key=intake_run_key(sid), partition_key=sid, tags={"speaking/session": sid}
+            )
             for sid in pending
         ],
         dynamic_partitions_requests=[sessions_partitions.build_add_request(pending)],
@@ -100,7 +104,12 @@ def session_failed_sensor(context: RunFailureSensorContext, database: DatabaseRe
     if session_id is None:
         return
     steps = [
-        (event.step_key or "run", event.step_failure_data.error.message if event.step_failure_data and event.step_failure_data.error else None)
+        (
+            event.step_key or "run",
+            event.step_failure_data.error.message
+            if event.step_failure_data and event.step_failure_data.error
+            else None,
+        )
         for event in context.get_step_failure_events()
     ]
     message = describe_failure(steps, context.failure_event.message)
@@ -108,3 +117,79 @@ def session_failed_sensor(context: RunFailureSensorContext, database: DatabaseRe
         repo.move_status(
             db, session_id, SessionStatus.FAILED, allowed_from=repo.IN_FLIGHT, error_message=message
         )
+
+
+STUCK_AFTER_SECS = 300
+LIVE_STATUSES = [
+    DagsterRunStatus.QUEUED,
+    DagsterRunStatus.NOT_STARTED,
+    DagsterRunStatus.STARTING,
+    DagsterRunStatus.STARTED,
+    DagsterRunStatus.CANCELING,
+]
+
+
+@sensor(
+    job=process_session_job,
+    minimum_interval_seconds=60,
+    default_status=DefaultSensorStatus.RUNNING,
+    description=(
+        "Finds sessions left UPLOADED/TRANSCRIBING/ANALYZING with no live run (a lost "
+        "delivery, a killed worker) and requests, relaunches or fails them."
+    ),
+)
+def stuck_session_sensor(
+    context: SensorEvaluationContext, database: DatabaseResource
+) -> SensorResult | SkipReason:
+    from dagster import RunsFilter
+
+    url = database.get_url()
+    now = repo.utcnow()
+    with session_scope(url) as db:
+        rows = db.execute(
+            select(
+                SpeakingSession.id,
+                SpeakingSession.status,
+                SpeakingSession.processing_requested_at,
+                SpeakingSession.updated_at,
+            ).where(SpeakingSession.status.in_(repo.IN_FLIGHT))
+        ).all()
+    requests: list[RunRequest] = []
+    for session_id, status, requested_at, updated_at in rows:
+        runs = context.instance.get_runs(
+            RunsFilter(job_name=process_session_job.name, tags={"dagster/partition": session_id})
+        )
+        live = sum(1 for r in runs if r.status in LIVE_STATUSES)
+        state = StuckSession(
+            status=status.value,
+            requested=requested_at is not None,
+            age_secs=(now - updated_at).total_seconds(),
+            live_runs=live,
+            finished_runs=len(runs) - live,
+        )
+        action = decide(state, stuck_after_secs=STUCK_AFTER_SECS)
+        if action is Recovery.REQUEST:
+            request_processing(url, session_id)
+        elif action is Recovery.RELAUNCH:
+            context.log.info("relaunching stuck session %s (%s)", session_id, status.value)
+            requests.append(
+                RunRequest(
+                    run_key=f"{intake_run_key(session_id)}:relaunch:{len(runs)}",
+                    partition_key=session_id,
+                    tags={"speaking/session": session_id, "speaking/relaunch": str(len(runs))},
+                )
+            )
+        elif action is Recovery.FAIL:
+            with session_scope(url) as db:
+                repo.move_status(
+                    db,
+                    session_id,
+                    SessionStatus.FAILED,
+                    allowed_from=repo.IN_FLIGHT,
+                    error_message=(
+                        f"processing stopped without finishing after {len(runs)} attempts"
+                    ),
+                )
+    if not requests:
+        return SkipReason("no stuck session to relaunch")
+    return SensorResult(run_requests=requests)

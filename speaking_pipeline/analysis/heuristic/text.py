@@ -1,0 +1,152 @@
+"""Tokens and sentences of a transcript, keeping character offsets so quotes stay verbatim."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+# Words keep inner apostrophes ("don't") and hyphens ("cast-iron"); numbers are tokens too.
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*|\d+(?:[.,:]\d+)*")
+_TERMINATOR = re.compile(r"[.!?…]")
+_CLAUSE_BREAK = re.compile(r"[,;:—–()\"“”]|\s-{1,2}\s|-{2}|\.\.\.")
+_DASH = re.compile(r"[—–]|-{2}|\s-\s|-\s*$")
+
+# Abbreviations whose full stop does not end a sentence.
+_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "approx"})
+_LATIN_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e)\.?$", re.IGNORECASE)
+# Below this many terminators per word the transcript is treated as unpunctuated (Whisper can
+# return long stretches without full stops), and sentence-based rules stand down.
+UNPUNCTUATED_WORDS_PER_TERMINATOR = 40
+
+
+@dataclass
+class Token:
+    text: str
+    start: int
+    end: int
+    index: int
+    gap_before: str
+    gap_after: str = ""
+    sentence: int = 0
+
+    @cached_property
+    def norm(self) -> str:
+        return self.text.casefold().replace("’", "'")
+
+    @property
+    def comma_before(self) -> bool:
+        return bool(_CLAUSE_BREAK.search(self.gap_before)) or self.ends_sentence_before
+
+    @property
+    def comma_after(self) -> bool:
+        return bool(_CLAUSE_BREAK.search(self.gap_after)) or bool(_TERMINATOR.search(self.gap_after))
+
+    @property
+    def ends_sentence_before(self) -> bool:
+        return bool(_TERMINATOR.search(self.gap_before))
+
+    @property
+    def dash_after(self) -> bool:
+        return bool(_DASH.search(self.gap_after))
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass
+class Sentence:
+    index: int
+    tokens: list[Token]
+
+    @property
+    def start(self) -> int:
+        return self.tokens[0].start
+
+    @property
+    def end(self) -> int:
+        return self.tokens[-1].end
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+
+@dataclass
+class Doc:
+    text: str
+    tokens: list[Token]
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.tokens)
+
+    @cached_property
+    def terminator_count(self) -> int:
+        return sum(1 for t in self.tokens if _TERMINATOR.search(t.gap_after))
+
+    @property
+    def punctuated(self) -> bool:
+        """False when full stops are too sparse for sentence-level rules to mean anything."""
+        if self.word_count < UNPUNCTUATED_WORDS_PER_TERMINATOR:
+            return True
+        return self.word_count / max(1, self.terminator_count) <= UNPUNCTUATED_WORDS_PER_TERMINATOR
+
+    def quote(self, first: int, last: int) -> str:
+        """The verbatim text from token `first` to token `last` inclusive."""
+        return self.text[self.tokens[first].start : self.tokens[last].end]
+
+    def prev(self, token: Token, same_sentence: bool = True) -> Token | None:
+        if token.index == 0:
+            return None
+        before = self.tokens[token.index - 1]
+        if same_sentence and before.sentence != token.sentence:
+            return None
+        return before
+
+    def next(self, token: Token, offset: int = 1, same_sentence: bool = True) -> Token | None:
+        i = token.index + offset
+        if i >= len(self.tokens) or i < 0:
+            return None
+        after = self.tokens[i]
+        if same_sentence and after.sentence != token.sentence:
+            return None
+        return after
+
+    def norms(self, start: int, length: int) -> tuple[str, ...]:
+        return tuple(t.norm for t in self.tokens[start : start + length])
+
+
+def parse(text: str) -> Doc:
+    """Tokenise and split into sentences at . ! ? … (abbreviations excepted)."""
+    tokens: list[Token] = []
+    previous_end = 0
+    for i, match in enumerate(_TOKEN.finditer(text)):
+        token = Token(match.group(), match.start(), match.end(), i, text[previous_end : match.start()])
+        if tokens:
+            tokens[-1].gap_after = token.gap_before
+        tokens.append(token)
+        previous_end = match.end()
+    if tokens:
+        tokens[-1].gap_after = text[previous_end:]
+
+    sentences: list[Sentence] = []
+    current: list[Token] = []
+    for token in tokens:
+        token.sentence = len(sentences)
+        current.append(token)
+        if _TERMINATOR.search(token.gap_after) and not _is_abbreviation(token, text):
+            sentences.append(Sentence(len(sentences), current))
+            current = []
+    if current:
+        sentences.append(Sentence(len(sentences), current))
+    return Doc(text, tokens, sentences)
+
+
+def _is_abbreviation(token: Token, text: str) -> bool:
+    if token.gap_after.strip() != ".":
+        return False
+    if token.norm in _ABBREVIATIONS:
+        return True
+    return bool(_LATIN_ABBREVIATION.search(text[max(0, token.start - 3) : token.end + 1]))
