@@ -87,6 +87,10 @@ class Settings(BaseSettings):
         return self.app_url.rstrip("/") + "/api/internal/process"
 
     @property
+    def process_failed_url(self) -> str:
+        return self.app_url.rstrip("/") + "/api/internal/process-failed"
+
+    @property
     def resolved_s3_endpoint_url(self) -> str | None:
         if self.s3_endpoint_url:
             return self.s3_endpoint_url

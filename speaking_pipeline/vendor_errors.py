@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 # Vendors echo masked keys ("sk-ab*****wxyz") in some error messages; none may reach a log.
 _KEYLIKE = re.compile(r"\b(?:sk|rk|pk)-[A-Za-z0-9_*.\-]{4,}")
+_USERINFO = re.compile(r"//[^/@\s]+@")
 
 
 @dataclass(frozen=True)
@@ -79,4 +80,6 @@ def describe_status(
 
 def describe_connection(*, vendor: str, base_url: str, timed_out: bool, retries: int) -> Failure:
     what = "timed out" if timed_out else "could not be reached"
-    return Failure(f"{vendor} at {base_url} {what} after {retries} retries", True)
+    return Failure(
+        f"{vendor} at {_USERINFO.sub('//', base_url)} {what} after {retries} retries", True
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -402,7 +402,11 @@ def test_a_broken_row_fails_its_dbt_test_in_dagster(built: Built) -> None:
     try:
         result = materialize(
             [dbt_analytics_assets],
-            selection=[AssetKey(["analytics", "stg_insights"])],
+            # stg_insights and the models its relationships tests look up.
+            selection=[
+                AssetKey(["analytics", name])
+                for name in ("stg_insights", "stg_sessions", "stg_learners")
+            ],
             # Its own schema, so the models the other tests read stay as built.
             resources={"dbt": dbt_resource(built.url, schema="analytics_broken")},
             run_config=RunConfig(
@@ -418,10 +422,12 @@ def test_a_broken_row_fails_its_dbt_test_in_dagster(built: Built) -> None:
     assert failed == {"accepted_values_stg_insights_severity__high__medium__low"}
 
 
-def test_without_a_configured_version_the_latest_analysis_is_current(built: Built) -> None:
+def test_without_a_configured_version_the_latest_analysis_is_current(
+    built: Built, tmp_path: Path
+) -> None:
     schema = "analytics_fallback"
     invocation = dbt_resource(built.url, schema=schema).cli(
-        ["run", "--select", "+reanalysis_audit"], target_path=Path(tempfile.mkdtemp())
+        ["run", "--select", "+reanalysis_audit"], target_path=tmp_path
     )
     invocation.wait()
     names = _reverse(built)
@@ -457,3 +463,23 @@ def test_connection_env_from_tcp_and_socket_urls() -> None:
     assert "SP_DBT_SSLMODE" not in socket
     with pytest.raises(ValueError, match="PostgreSQL"):
         dbt_connection_env("mysql://u:p@h/db")
+
+
+def test_analysts_dbt_cli_queries_the_app_database(
+    built: Built, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from speaking_pipeline.config import get_settings
+    from speaking_pipeline.defs.analytics import dbt_cli
+
+    monkeypatch.setenv("DATABASE_URL", built.url)
+    get_settings.cache_clear()
+    try:
+        code = dbt_cli.main(
+            ["show", "--inline", "select count(*) as failed from {{ ref('pipeline_errors') }}"]
+        )
+    finally:
+        get_settings.cache_clear()
+    assert code == 0
+    out = capfd.readouterr().out
+    # Two distinct failure reasons in the fixture.
+    assert re.search(r"\| failed \|\n\| -+ \|\n\|\s+2 \|", out), out

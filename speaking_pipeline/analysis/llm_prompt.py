@@ -39,7 +39,9 @@ class WireInsight(BaseModel):
     into the taxonomy, take the category from the code) instead of rejecting the reply.
     """
 
-    model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
+    model_config = ConfigDict(
+        json_schema_extra={"additionalProperties": False, "description": "One recurring pattern"}
+    )
 
     code: Annotated[str, WithJsonSchema(_CODE_SCHEMA)]
     category: Annotated[str, WithJsonSchema(_CATEGORY_SCHEMA)]
@@ -65,7 +67,11 @@ class WireInsight(BaseModel):
 
 class WireAnalysis(BaseModel):
     model_config = ConfigDict(
-        populate_by_name=True, json_schema_extra={"additionalProperties": False}
+        populate_by_name=True,
+        json_schema_extra={
+            "additionalProperties": False,
+            "description": "The analysis of one transcript",
+        },
     )
 
     insights: list[WireInsight] = Field(
@@ -80,11 +86,15 @@ class WireAnalysis(BaseModel):
     summary: str = Field(min_length=1, description="2-3 sentence overall assessment")
 
 
+_UNPORTABLE = {"title", "minLength", "maxLength"}
+
+
 def wire_schema() -> dict[str, Any]:
     """The JSON schema of `WireAnalysis` with every $ref inlined.
 
     Inlined because tool input schemas and strict structured outputs are most portable
-    without $defs, and the schema is small.
+    without $defs, and the schema is small. String length limits are left to validation:
+    OpenAI's strict mode does not accept them.
     """
     schema = WireAnalysis.model_json_schema(by_alias=True)
     defs = schema.pop("$defs", {})
@@ -93,7 +103,7 @@ def wire_schema() -> dict[str, Any]:
         if isinstance(node, dict):
             if "$ref" in node:
                 return inline(defs[node["$ref"].rsplit("/", 1)[-1]])
-            return {k: inline(v) for k, v in node.items() if k != "title"}
+            return {k: inline(v) for k, v in node.items() if k not in _UNPORTABLE}
         if isinstance(node, list):
             return [inline(v) for v in node]
         return node

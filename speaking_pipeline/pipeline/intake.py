@@ -38,3 +38,19 @@ def request_processing(db_url: str, session_id: str) -> Intake:
             .values(processing_requested_at=repo.utcnow())
         )
         return Intake.ACCEPTED
+
+
+def record_delivery_failure(db_url: str, session_id: str, message: str) -> bool:
+    """The queue gave up: fail the session, unless its request got through after all
+    (then a run owns it and the run-status sensors decide)."""
+    with session_scope(db_url) as db:
+        session = db.get(SpeakingSession, session_id, with_for_update=True)
+        if session is None or session.processing_requested_at is not None:
+            return False
+        return repo.move_status(
+            db,
+            session_id,
+            SessionStatus.FAILED,
+            allowed_from=(SessionStatus.CREATED, SessionStatus.UPLOADED),
+            error_message=message,
+        )

@@ -78,14 +78,14 @@ def find_cuts(
 ) -> list[float]:
     """Cut points (seconds) that make pieces of at most `max_piece_secs`, at quiet moments.
 
-    The audio is divided evenly into n pieces of at most 90% of the limit, so no piece ends up
-    as a tiny tail; each cut then moves to the quietest 100 ms within ±5% of the limit of its
-    even position, which keeps every piece within the limit.
+    The audio is divided evenly into n pieces of at most 70% of the limit, so no piece ends up
+    as a tiny tail; each cut then moves to the quietest 100 ms within ±15% of the limit around
+    its even position, which keeps every piece within the limit.
     """
     if total_secs <= max_piece_secs:
         return []
-    n = math.ceil(total_secs / (0.9 * max_piece_secs))
-    window = 0.05 * max_piece_secs
+    n = math.ceil(total_secs / (0.7 * max_piece_secs))
+    window = 0.15 * max_piece_secs
     smooth = np.convolve(energy, np.ones(_SMOOTH_FRAMES, dtype=np.float32) / _SMOOTH_FRAMES, "same")
     frame_secs = _FRAME / SAMPLE_RATE
     cuts: list[float] = []

@@ -86,7 +86,9 @@ class FakeAnthropic:
             body=body,
         )
         self.requests.append(recorded)
-        if request.headers.get("x-api-key") != self.api_key:
+        # The API takes the key as `x-api-key` or, as newer SDKs send it, a bearer token.
+        bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if self.api_key not in (request.headers.get("x-api-key"), bearer):
             return _error(ErrorReply(401, "authentication_error", "invalid x-api-key"))
         if not request.headers.get("anthropic-version"):
             return _error(

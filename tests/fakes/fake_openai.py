@@ -349,37 +349,65 @@ class FakeOpenAI:
         )
 
 
-def strict_schema_problem(schema: Any, context: str = "()") -> str | None:
+# The JSON-schema keywords OpenAI documents as supported in strict structured outputs.
+STRICT_KEYWORDS = {
+    "type", "properties", "required", "additionalProperties", "items", "enum", "const",
+    "anyOf", "description", "title", "$ref", "$defs", "definitions", "pattern", "format",
+    "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
+    "minItems", "maxItems",
+}  # fmt: skip
+
+
+def strict_schema_problem(
+    schema: Any, path: tuple[str, ...] = (), *, is_properties: bool = False
+) -> str | None:
     """What OpenAI's strict structured outputs would reject in `schema`, or None."""
-    if isinstance(schema, dict):
-        if schema.get("type") == "object" or "properties" in schema:
-            if schema.get("additionalProperties") is not False:
-                return (
-                    f"In context={context}, 'additionalProperties' is required to be supplied "
-                    "and to be false."
-                )
-            properties = set(schema.get("properties", {}))
-            missing = sorted(properties - set(schema.get("required", [])))
-            if missing:
-                return (
-                    f"In context={context}, 'required' is required to be supplied and to be an "
-                    f"array including every key in properties. Missing '{missing[0]}'."
-                )
-        for key, value in schema.items():
-            problem = strict_schema_problem(value, f"{context[:-1]}'{key}',)")
-            if problem:
-                return problem
-    elif isinstance(schema, list):
+    context = repr(path)
+    if isinstance(schema, list):
         for item in schema:
-            problem = strict_schema_problem(item, context)
+            problem = strict_schema_problem(item, path)
             if problem:
                 return problem
+        return None
+    if not isinstance(schema, dict):
+        return None
+    if is_properties:
+        # Keys here are property names, not keywords.
+        for name, value in schema.items():
+            problem = strict_schema_problem(value, (*path, name))
+            if problem:
+                return problem
+        return None
+    for key in schema:
+        if key not in STRICT_KEYWORDS:
+            return f"In context={context}, '{key}' is not permitted."
+    if schema.get("type") == "object" or "properties" in schema:
+        if schema.get("additionalProperties") is not False:
+            return (
+                f"In context={context}, 'additionalProperties' is required to be supplied "
+                "and to be false."
+            )
+        missing = sorted(set(schema.get("properties", {})) - set(schema.get("required", [])))
+        if missing:
+            return (
+                f"In context={context}, 'required' is required to be supplied and to be an "
+                f"array including every key in properties. Missing '{missing[0]}'."
+            )
+    for key, value in schema.items():
+        if key in ("properties", "$defs", "definitions"):
+            problem = strict_schema_problem(value, (*path, key), is_properties=True)
+        elif key in ("items", "anyOf", "additionalProperties"):
+            problem = strict_schema_problem(value, (*path, key))
+        else:
+            continue
+        if problem:
+            return problem
     return None
 
 
 def _audio_duration(data: bytes) -> float | None:
     try:
-        with av.open(io.BytesIO(data)) as container:
+        with av.open(io.BytesIO(data), mode="r") as container:
             stream = container.streams.audio[0]
             samples = 0
             rate = stream.codec_context.sample_rate or 16000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 
@@ -10,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from speaking_pipeline.pipeline.intake import Intake, request_processing
+from speaking_pipeline.pipeline.intake import Intake, record_delivery_failure, request_processing
 from speaking_pipeline.security.qstash_signature import SignatureError, verify_qstash_signature
 from webhook.deps import deps
 from webhook.errors import ApiError
@@ -37,23 +38,29 @@ def _session_id(body: bytes) -> str:
     return session_id
 
 
-async def process(request: Request) -> JSONResponse:
-    d = deps(request)
+async def _verified_body(request: Request, expected_url: str) -> bytes:
+    """The raw body, once its QStash signature is verified for `expected_url`."""
+    settings = deps(request).settings
     # The signature covers the exact bytes, so read them raw, once.
     body = await request.body()
     try:
         verify_qstash_signature(
             signature=request.headers.get("upstash-signature"),
             body=body,
-            expected_url=d.settings.process_url,
-            current_key=_secret(d.settings.qstash_current_signing_key),
-            next_key=_secret(d.settings.qstash_next_signing_key),
+            expected_url=expected_url,
+            current_key=_secret(settings.qstash_current_signing_key),
+            next_key=_secret(settings.qstash_next_signing_key),
         )
     except SignatureError as error:
         if error.is_configuration_error:
             raise ApiError(500, error.code.value, error.message) from error
         raise ApiError(401, error.code.value, error.message) from error
+    return body
 
+
+async def process(request: Request) -> JSONResponse:
+    d = deps(request)
+    body = await _verified_body(request, d.settings.process_url)
     session_id = _session_id(body)
     outcome = await run_in_threadpool(request_processing, d.db_url, session_id)
     if outcome is Intake.NOT_FOUND:
@@ -64,4 +71,27 @@ async def process(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "sessionId": session_id, "outcome": outcome.value})
 
 
-routes = [Route("/api/internal/process", process, methods=["POST"])]
+async def process_failed(request: Request) -> JSONResponse:
+    """QStash's failure callback: every delivery attempt of a message failed."""
+    d = deps(request)
+    body = await _verified_body(request, d.settings.process_failed_url)
+    try:
+        callback = json.loads(body)
+        source = base64.b64decode(callback.get("sourceBody") or "")
+    except (json.JSONDecodeError, ValueError, AttributeError):
+        raise ApiError(489, "INVALID_BODY", "not a QStash failure callback", NON_RETRYABLE) from None
+    session_id = _session_id(source)
+    status = callback.get("status")
+    marked = await run_in_threadpool(
+        record_delivery_failure,
+        d.db_url,
+        session_id,
+        f"QStash gave up delivering the processing request (last answer: HTTP {status})",
+    )
+    return JSONResponse({"ok": True, "sessionId": session_id, "markedFailed": marked})
+
+
+routes = [
+    Route("/api/internal/process", process, methods=["POST"]),
+    Route("/api/internal/process-failed", process_failed, methods=["POST"]),
+]

@@ -52,7 +52,7 @@ def is_third_person(word: str) -> bool:
 
 def is_simple_past(word: str) -> bool:
     w = word.casefold()
-    if w in ("was", "were", "did", "had"):
+    if w in ("was", "were", "did", "had", "didn't", "wasn't", "weren't", "hadn't", "couldn't"):
         return True
     lemma = verb_lemma(w)
     return bool(lemma) and lemma != w and inflect(lemma, "VBD") == w

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 # Words keep inner apostrophes ("don't") and hyphens ("cast-iron"); numbers are tokens too.
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*|\d+(?:[.,:]\d+)*")
+_TOKEN = re.compile(
+    r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*|\d+(?:[.,:]\d+)*"
+)
 _TERMINATOR = re.compile(r"[.!?…]")
 _CLAUSE_BREAK = re.compile(r"[,;:—–()\"“”]|\s-{1,2}\s|-{2}|\.\.\.")
 _DASH = re.compile(r"[—–]|-{2}|\s-\s|-\s*$")
@@ -40,7 +42,9 @@ class Token:
 
     @property
     def comma_after(self) -> bool:
-        return bool(_CLAUSE_BREAK.search(self.gap_after)) or bool(_TERMINATOR.search(self.gap_after))
+        return bool(_CLAUSE_BREAK.search(self.gap_after)) or bool(
+            _TERMINATOR.search(self.gap_after)
+        )
 
     @property
     def ends_sentence_before(self) -> bool:
@@ -67,6 +71,14 @@ class Sentence:
     @property
     def end(self) -> int:
         return self.tokens[-1].end
+
+    @property
+    def start_index(self) -> int:
+        return self.tokens[0].index
+
+    @property
+    def end_index(self) -> int:
+        return self.tokens[-1].index
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -123,7 +135,9 @@ def parse(text: str) -> Doc:
     tokens: list[Token] = []
     previous_end = 0
     for i, match in enumerate(_TOKEN.finditer(text)):
-        token = Token(match.group(), match.start(), match.end(), i, text[previous_end : match.start()])
+        token = Token(
+            match.group(), match.start(), match.end(), i, text[previous_end : match.start()]
+        )
         if tokens:
             tokens[-1].gap_after = token.gap_before
         tokens.append(token)

@@ -1,4 +1,4 @@
-"""Analytics for analysts: the dbt project in dbt_profiles/ as Dagster assets, resource, schedule."""
+"""Analytics for analysts: the dbt project in dbt_profiles/ as Dagster assets and schedule."""
 
 from __future__ import annotations
 

@@ -47,11 +47,13 @@ def _load_manifest() -> Path:
 def configured_analyzer_version() -> str | None:
     """The version of the analyzer this deployment is configured with, or None when it
     cannot be built here (the models then treat the latest analysis's version as current)."""
+    # Any failure (a provider without its key, a missing optional module) only means the
+    # version is unknown here, which the models handle; it must not fail the dbt run.
     try:
         from speaking_pipeline.providers import build_analyzer
 
         return build_analyzer(get_settings()).version
-    except Exception as exc:  # noqa: BLE001 - any failure only means "unknown"
+    except Exception as exc:
         logger.warning("configured analyzer unavailable (%s)", type(exc).__name__)
         return None
 

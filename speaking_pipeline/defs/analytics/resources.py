@@ -13,7 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource
 from dagster_dbt.dbt_manifest import DbtManifestParam
 from pydantic import Field
 
-from speaking_pipeline.config import MissingSettingError, get_settings
+from speaking_pipeline.config import get_settings
 from speaking_pipeline.defs.analytics.project import (
     DEFAULT_ANALYTICS_SCHEMA,
     analytics_project,
@@ -61,7 +61,10 @@ class AnalyticsDbtResource(DbtCliResource):
     def connection_env(self) -> dict[str, str]:
         url = self.database_url or get_settings().database_url
         if not url:
-            raise MissingSettingError("DATABASE_URL", "the dbt analytics models")
+            # As for the app's own database resource: no DATABASE_URL means the embedded server.
+            from speaking_pipeline.db.engine import resolve_database_urls
+
+            url = resolve_database_urls(get_settings())[0]
         return dbt_connection_env(url, schema=self.analytics_schema)
 
     def cli(
@@ -91,7 +94,8 @@ def dbt_resource(
     """The resource to bind as "dbt". Pass a URL only in tests; deployments leave it unset so
     the URL (and its password) is read from settings at run time instead of resource config."""
     return AnalyticsDbtResource(
-        project_dir=analytics_project,
+        project_dir=str(analytics_project.project_dir),
+        profiles_dir=str(analytics_project.profiles_dir),
         dbt_executable=dbt_executable(),
         database_url=database_url,
         analytics_schema=schema,

@@ -1,5 +1,7 @@
 """Sensors that launch session runs and write their outcome back to the session row."""
 
+from collections.abc import Mapping
+
 from dagster import (
     DagsterRunStatus,
     DefaultSensorStatus,
@@ -26,8 +28,13 @@ from speaking_pipeline.domain.recovery import Recovery, StuckSession, decide
 from speaking_pipeline.pipeline.intake import request_processing
 
 WILL_RETRY_TAG = "dagster/will_retry"
+PARTITION_TAG = "dagster/partition"
 # Fast enough that a learner waiting on `submit` sees the result within seconds.
 STATUS_SENSOR_INTERVAL = 2
+
+
+def _session_of(tags: Mapping[str, str]) -> str | None:
+    return tags.get(PARTITION_TAG)
 
 
 def intake_run_key(session_id: str) -> str:
@@ -78,7 +85,7 @@ def session_intake_sensor(
     description="Marks a session DONE when its processing run succeeds.",
 )
 def session_done_sensor(context: RunStatusSensorContext, database: DatabaseResource) -> None:
-    session_id = context.partition_key
+    session_id = _session_of(context.dagster_run.tags)
     if session_id is None:
         return
     with session_scope(database.get_url()) as db:
@@ -100,7 +107,7 @@ def session_failed_sensor(context: RunFailureSensorContext, database: DatabaseRe
     run = context.dagster_run
     if run.tags.get(WILL_RETRY_TAG) == "true":
         return
-    session_id = context.partition_key
+    session_id = _session_of(run.tags)
     if session_id is None:
         return
     steps = [
@@ -157,7 +164,7 @@ def stuck_session_sensor(
     requests: list[RunRequest] = []
     for session_id, status, requested_at, updated_at in rows:
         runs = context.instance.get_runs(
-            RunsFilter(job_name=process_session_job.name, tags={"dagster/partition": session_id})
+            RunsFilter(job_name=process_session_job.name, tags={PARTITION_TAG: session_id})
         )
         live = sum(1 for r in runs if r.status in LIVE_STATUSES)
         state = StuckSession(

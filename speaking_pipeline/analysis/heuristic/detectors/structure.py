@@ -1,0 +1,270 @@
+"""Structure detectors: repetitive starters, run-ons, only-short sentences and false starts."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from speaking_pipeline.analysis.heuristic import lexicons as lx
+from speaking_pipeline.analysis.heuristic import morphology as morph
+from speaking_pipeline.analysis.heuristic import thresholds as th
+from speaking_pipeline.analysis.heuristic.detectors.vocabulary import so_is_intensifier
+from speaking_pipeline.analysis.heuristic.findings import Detection, Hit
+from speaking_pipeline.analysis.heuristic.text import Doc, Sentence, Token
+
+# Openers that belong to other codes (connectors, fillers) and are skipped to find the starter.
+_SKIPPED_OPENERS = frozenset(
+    {
+        "um", "uh", "er", "erm", "umm", "uhm", "so", "and", "but", "then", "well", "okay", "ok",
+        "like", "also", "because", "or", "yeah", "yes", "plus", "anyway", "basically", "oh",
+    }
+)
+
+
+def _content_tokens(sentence: Sentence) -> list[Token]:
+    """The sentence without leading connectors and fillers."""
+    tokens = sentence.tokens
+    i = 0
+    while i < len(tokens) - 1 and tokens[i].norm in _SKIPPED_OPENERS:
+        i += 1
+    return tokens[i:]
+
+
+def _spoken_length(sentence: Sentence) -> int:
+    return sum(1 for t in sentence.tokens if t.norm not in lx.FILLED_PAUSES)
+
+
+# --- structure.repetitive_starters ------------------------------------------------------------
+
+
+def repetitive_starters(doc: Doc) -> Detection | None:
+    if not doc.punctuated or len(doc.sentences) < th.STARTER_MIN_SENTENCES:
+        return None
+    openings = [_content_tokens(s) for s in doc.sentences]
+    total = len(openings)
+    best: tuple[int, str, int] | None = None  # (count, key, n)
+    for n in (3, 2, 1):
+        counts = Counter(
+            " ".join(t.norm for t in tokens[:n]) for tokens in openings if len(tokens) > n
+        )
+        for key, count in counts.items():
+            share = count / total
+            if n > 1:
+                ok = count >= th.STARTER_PHRASE.min_count and share >= th.STARTER_PHRASE_SHARE
+            else:
+                needed = th.STARTER_I_SHARE if key == "i" else th.STARTER_WORD_SHARE
+                ok = count >= th.STARTER_WORD.min_count and share >= needed
+            if ok and (best is None or count > best[0] or (count == best[0] and n > best[2])):
+                best = (count, key, n)
+        if best is not None:
+            break
+    if best is None:
+        return None
+    count, key, n = best
+    hits = []
+    for tokens in openings:
+        if len(tokens) > n and " ".join(t.norm for t in tokens[:n]) == key:
+            end = min(tokens[-1].index, tokens[0].index + 7)
+            hits.append(
+                Hit(tokens[0].index, tokens[n - 1].index, key, quote_span=(tokens[0].index, end))
+            )
+    return Detection(
+        "structure.repetitive_starters", hits, measures={"share": round(count / total, 2)}
+    )
+
+
+# --- structure.run_on_sentences ---------------------------------------------------------------
+
+_AND_CLAUSE_NEXT = frozenset(
+    lx.SUBJECT_PRONOUNS | {"then", "there", "so", "the", "my", "our", "his", "her", "their",
+                           "after", "everything", "nobody", "everyone", "now", "in", "at"}
+)
+
+
+def _is_link(doc: Doc, token: Token) -> bool:
+    """A coordinating link between clauses: and (+ clause), and then, so, but, then."""
+    norm = token.norm
+    after = doc.next(token, same_sentence=False)
+    if norm == "and":
+        if after is None:
+            return False
+        return after.norm in _AND_CLAUSE_NEXT or morph.is_simple_past(after.norm)
+    if norm == "so":
+        before = doc.prev(token)
+        if before is not None and before.norm == "and":
+            return False
+        return not so_is_intensifier(doc, token) and (
+            after is not None and after.norm not in ("far", "that", "much", "many", "on")
+        )
+    if norm == "but":
+        return True
+    if norm == "then":
+        before = doc.prev(token)
+        return before is not None and before.norm not in ("and", "since", "until", "by", "back")
+    return False
+
+
+def _links(doc: Doc, tokens: list[Token]) -> list[Token]:
+    return [t for t in tokens if _is_link(doc, t)]
+
+
+def _window(doc: Doc, links: list[Token], start: int) -> tuple[int, int]:
+    """A quote spanning about three chained clauses from link `start`."""
+    first = max(links[start].index - 3, doc.sentences[links[start].sentence].start_index)
+    end_link = links[min(start + 2, len(links) - 1)]
+    last = min(end_link.index + 4, first + 17)
+    last = min(last, doc.sentences[links[start].sentence].end_index)
+    return first, last
+
+
+def run_on_sentences(doc: Doc) -> Detection | None:
+    hits: list[Hit] = []
+    if doc.punctuated:
+        groups = [s.tokens for s in doc.sentences]
+    else:
+        groups = _chains(doc)
+    run_ons = 0
+    for tokens in groups:
+        links = _links(doc, tokens)
+        words = len(tokens)
+        commas = sum(1 for t in tokens[1:] if t.comma_before)
+        if doc.punctuated:
+            is_run_on = (
+                words >= th.RUN_ON_MIN_WORDS
+                and len(links) >= th.RUN_ON_MIN_LINKS
+                and words / len(links) <= th.RUN_ON_WORDS_PER_LINK
+                and commas <= th.RUN_ON_MAX_COMMAS_PER_LINK * len(links)
+            )
+        else:
+            is_run_on = len(links) >= th.RUN_ON_CHAIN_LINKS
+        if not is_run_on:
+            continue
+        run_ons += 1
+        for start in range(0, len(links) - 1, 3):
+            first, last = _window(doc, links, start)
+            hits.append(Hit(links[start].index, links[start].index, "run-on",
+                            quote_span=(first, last)))
+    if not run_ons:
+        return None
+    return Detection("structure.run_on_sentences", hits, frequency_override=run_ons)
+
+
+def _chains(doc: Doc) -> list[list[Token]]:
+    """Unpunctuated text: stretches where clause links follow each other closely."""
+    chains: list[list[Token]] = []
+    current: list[Token] = []
+    last_link = -10_000
+    for token in doc.tokens:
+        if _is_link(doc, token):
+            if token.index - last_link > th.RUN_ON_CHAIN_GAP_WORDS and current:
+                chains.append(current)
+                current = []
+            last_link = token.index
+        current.append(token)
+    if current:
+        chains.append(current)
+    return chains
+
+
+# --- structure.short_sentences ----------------------------------------------------------------
+
+
+def _subordinate_clauses(sentence: Sentence) -> int:
+    return sum(1 for t in sentence.tokens if t.norm in lx.SUBORDINATORS and t.norm != "that")
+
+
+def short_sentences(doc: Doc) -> Detection | None:
+    sentences = doc.sentences
+    if not doc.punctuated or len(sentences) < th.SHORT_MIN_SENTENCES:
+        return None
+    lengths = [_spoken_length(s) for s in sentences]
+    mean = sum(lengths) / len(lengths)
+    short = [s for s, n in zip(sentences, lengths, strict=True) if n <= th.SHORT_SENTENCE_WORDS]
+    share = len(short) / len(sentences)
+    subordination = sum(_subordinate_clauses(s) for s in sentences) / len(sentences)
+    if (
+        mean > th.SHORT_MAX_MEAN_WORDS
+        or share < th.SHORT_MIN_SHARE
+        or subordination > th.SHORT_MAX_SUBORDINATION
+    ):
+        return None
+    hits = []
+    short_ids = {s.index for s in short}
+    i = 0
+    while i < len(sentences) - 1:
+        if sentences[i].index in short_ids and sentences[i + 1].index in short_ids:
+            pair = (sentences[i].start_index, sentences[i + 1].end_index)
+            hits.append(Hit(pair[0], pair[0], "short", quote_span=pair))
+            i += 2
+        else:
+            i += 1
+    return Detection(
+        "structure.short_sentences",
+        hits,
+        frequency_override=len(short),
+        measures={"mean_words": round(mean, 1), "share_short": round(share, 2),
+                  "subordinate_per_sentence": round(subordination, 2)},
+    )
+
+
+# --- structure.false_starts -------------------------------------------------------------------
+
+_REPEAT_OK = frozenset(
+    lx.INTENSIFIERS
+    | {"that", "had", "no", "bye", "ha", "yeah", "yes", "more", "again", "far", "too", "hmm",
+       "um", "uh", "blah", "la", "knock", "tick", "bla", "many", "much", "well", "do", "is"}
+)
+_RESTART_WORDS = frozenset(
+    {"was", "were", "is", "are", "the", "a", "an", "to", "in", "on", "at", "for", "with",
+     "will", "can", "would", "have", "has", "had", "do", "did", "i", "we", "he", "she", "they"}
+)
+
+
+def _no_sentence_break(doc: Doc, first: int, last: int) -> bool:
+    return all(doc.tokens[i].sentence == doc.tokens[first].sentence for i in range(first, last + 1))
+
+
+def false_starts(doc: Doc) -> Detection | None:
+    hits: list[Hit] = []
+    tokens = doc.tokens
+    i = 0
+    while i < len(tokens):
+        hit = _restart_at(doc, i)
+        if hit is not None:
+            hits.append(hit)
+            i = hit.last
+        else:
+            i += 1
+    return Detection("structure.false_starts", hits) if hits else None
+
+
+def _restart_at(doc: Doc, i: int) -> Hit | None:
+    tokens = doc.tokens
+    for n in (3, 2):
+        if i + 2 * n <= len(tokens) and doc.norms(i, n) == doc.norms(i + n, n):
+            if _no_sentence_break(doc, i, i + 2 * n - 1) and not set(doc.norms(i, n)) <= _REPEAT_OK:
+                return Hit(i, i + 2 * n - 1, " ".join(doc.norms(i, n)))
+    token = tokens[i]
+    after = doc.next(token)
+    if after is None:
+        return None
+    if after.norm == token.norm and token.norm not in _REPEAT_OK:
+        return Hit(i, after.index, token.norm)
+    if len(token.norm) <= 3 and token.gap_after.lstrip().startswith("-") and after.norm.startswith(
+        token.norm
+    ) and after.norm != token.norm:
+        return Hit(i, after.index, f"{token.norm}-")
+    if token.norm in _RESTART_WORDS and (token.comma_after or token.dash_after):
+        for offset in (2, 3):
+            again = doc.next(token, offset)
+            if again is not None and again.norm == token.norm:
+                return Hit(i, again.index, token.norm)
+    if token.dash_after:
+        before = {t.norm for t in doc.tokens[max(0, i - 2) : i + 1]}
+        lemmas = {morph.verb_lemma(n) for n in before} - {None}
+        for offset in (1, 2):
+            again = doc.next(token, offset)
+            if again is None:
+                break
+            if again.norm in before or morph.verb_lemma(again.norm) in lemmas:
+                return Hit(max(0, i - 1), again.index, "restart")
+    return None

@@ -1,0 +1,110 @@
+"""What a detector reports: hits as token spans, and how they are quoted verbatim."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from speaking_pipeline.analysis.heuristic.text import Doc
+from speaking_pipeline.domain.verbatim import normalise
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One occurrence of a pattern: tokens `first`..`last` of the transcript."""
+
+    first: int
+    last: int
+    key: str
+    correction: str | None = None
+    # Token range to quote instead of the clause around the hit (e.g. a whole short sentence).
+    quote_span: tuple[int, int] | None = None
+
+
+@dataclass
+class Detection:
+    code: str
+    hits: list[Hit]
+    # Defaults to the number of hits; structure rules count sentences instead.
+    frequency_override: int | None = None
+    measures: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def frequency(self) -> int:
+        return self.frequency_override if self.frequency_override is not None else len(self.hits)
+
+    def key_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for hit in self.hits:
+            counts[hit.key] = counts.get(hit.key, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+_DANGLING = frozenset(
+    {"the", "a", "an", "my", "your", "his", "her", "our", "their", "in", "on", "at", "to", "of",
+     "for", "with", "from", "and", "but", "so", "very", "really", "is", "was", "were", "are"}
+)
+MAX_SIDE_WORDS = 6
+MIN_QUOTE_WORDS = 5
+MAX_QUOTE_WORDS = 22
+
+
+def quote_span(doc: Doc, hit: Hit) -> tuple[int, int]:
+    """Token range of a clause-length quote around the hit, inside its sentence."""
+    if hit.quote_span is not None:
+        first, last = hit.quote_span
+        if last - first + 1 > MAX_QUOTE_WORDS:
+            last = first + MAX_QUOTE_WORDS - 1
+        return first, last
+    sentence = doc.sentences[doc.tokens[hit.first].sentence]
+    lo = sentence.tokens[0].index
+    hi = doc.sentences[doc.tokens[hit.last].sentence].tokens[-1].index
+    start, end = hit.first, hit.last
+    while end < hi and end - hit.last < MAX_SIDE_WORDS and not doc.tokens[end].comma_after:
+        end += 1
+    while start > lo and hit.first - start < MAX_SIDE_WORDS and not doc.tokens[start].comma_before:
+        start -= 1
+    # Too short to read on its own: cross commas (never sentence ends) to reach a readable length.
+    while end - start + 1 < MIN_QUOTE_WORDS:
+        if end < hi and end - hit.last < MAX_SIDE_WORDS:
+            end += 1
+        elif start > lo and hit.first - start < MAX_SIDE_WORDS:
+            start -= 1
+        else:
+            break
+    # Don't stop on "the" or "in": finish the phrase if it is close.
+    extra = 0
+    while end < hi and extra < 2 and doc.tokens[end].norm in _DANGLING:
+        if doc.tokens[end].comma_after:
+            break
+        end += 1
+        extra += 1
+    return start, end
+
+
+def pick_examples(doc: Doc, hits: list[Hit], limit: int = 3) -> list[str]:
+    """Up to `limit` distinct, non-overlapping verbatim quotes, preferring different keys."""
+    ordered: list[Hit] = []
+    seen_keys: set[str] = set()
+    for hit in hits:
+        if hit.key not in seen_keys:
+            ordered.append(hit)
+            seen_keys.add(hit.key)
+    ordered += [h for h in hits if h not in ordered]
+
+    chosen: list[tuple[int, int]] = []
+    quotes: list[str] = []
+    seen_text: set[str] = set()
+    for hit in ordered:
+        span = quote_span(doc, hit)
+        if any(span[0] <= other[1] and other[0] <= span[1] for other in chosen):
+            continue
+        text = doc.quote(*span)
+        if normalise(text) in seen_text:
+            continue
+        chosen.append(span)
+        seen_text.add(normalise(text))
+        quotes.append(text)
+        if len(quotes) == limit:
+            break
+    # Keep quotes in transcript order so they read naturally.
+    return [q for _, q in sorted(zip(chosen, quotes, strict=True))]
