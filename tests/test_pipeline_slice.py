@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from dagster import AssetKey
 from sqlalchemy import select
 
 from speaking_pipeline.db.engine import session_scope

@@ -68,7 +68,7 @@ STARTER_I_SHARE = 0.75  # "I" opens many sentences of any personal story
 # structure.run_on_sentences: a sentence glued together with and / and then / so / but.
 RUN_ON_MIN_WORDS = 30
 RUN_ON_MIN_LINKS = 3
-RUN_ON_WORDS_PER_LINK = 12.0
+RUN_ON_WORDS_PER_LINK = 15.0
 RUN_ON_MAX_COMMAS_PER_LINK = 1.0
 RUN_ON_CHAIN_GAP_WORDS = 14  # unpunctuated transcripts: links this close form one chain
 RUN_ON_CHAIN_LINKS = 4

@@ -629,6 +629,19 @@ _CAUSAL = frozenset({"because", "since", "as", "where", "which", "who", "while",
 _NARRATORS = frozenset({"i", "we", "he", "she", "they"})
 
 
+def _state_anchored(doc: Doc, subject: Token, clause_start: int, markers: list[int],
+                    pasts: list[int]) -> bool:
+    """A state ('I am', 'we have') is past only with an anchor earlier in its own clause,
+    or a time marker before it with no clause link in between ('Last summer, I am ...')."""
+    if any(clause_start <= a < subject.index for a in markers + pasts):
+        return True
+    for marker in markers:
+        between = doc.tokens[marker : subject.index]
+        if marker < subject.index and not any(t.norm in _CLAUSE_LINKS for t in between):
+            return True
+    return False
+
+
 def past_tense(doc: Doc) -> Detection | None:
     hits: list[Hit] = []
     carried = "none"  # how strongly the previous sentence set a past time frame
@@ -639,12 +652,13 @@ def past_tense(doc: Doc) -> Detection | None:
         habitual = any(t.norm in _HABITUAL for t in sentence.tokens)
         routine = any(t.norm in _ROUTINE for t in sentence.tokens)
         framed = _present_frame(doc, sentence)
-        opener = _content_start(sentence)
         candidates = _present_candidates(doc, sentence)
-        # Unflagged present verbs (states, things as subjects) show the sentence is about now.
+        # Present verbs we leave alone (states, things as subjects) show the sentence is
+        # about now, so a past frame from the previous sentence does not carry into it.
         present_evidence = framed
-        found: list[Hit] = []
+        waiting: list[Hit] = []
         for subject, verb, fix in candidates:
+            hit = Hit(subject.index, verb.index, f"{subject.norm} {verb.norm}", fix)
             clause = _clause_bounds(doc, verb)
             if any(p < verb.index or clause[0] <= p <= clause[1] for p in presents):
                 present_evidence = True
@@ -652,37 +666,33 @@ def past_tense(doc: Doc) -> Detection | None:
             lemma = morph.verb_lemma(verb.norm) or "be"
             stative = lemma in _STATIVE or verb is subject or verb.norm in ("don't", "doesn't")
             before = _prev_word(doc, subject)
+            if stative and before is not None and before.norm in _CAUSAL:
+                present_evidence = True  # "because I'm not a strong swimmer": a general truth
+                continue
+            if stative:
+                if _state_anchored(doc, subject, clause[0], markers, pasts):
+                    hits.append(hit)
+                else:
+                    present_evidence = True
+                continue
+            if markers or pasts:
+                hits.append(hit)
+                continue
             narrator = subject.norm in _NARRATORS or subject.norm in lx.PERSON_NOUNS or (
                 subject.capitalised and subject.norm not in lx.SUBJECT_PRONOUNS
             )
-            if stative and before is not None and before.norm in _CAUSAL:
-                present_evidence = True
-                continue  # "because I'm not a strong swimmer" states a general truth
-            anchors = markers + pasts
-            if stative:
-                # A state needs its past anchor earlier in the same clause: "Last year I am ...".
-                anchored = any(clause[0] <= a < subject.index for a in anchors) or any(
-                    a < subject.index for a in markers
-                ) and clause[0] <= min(markers) <= clause[1]
+            if narrator:
+                waiting.append(hit)
             else:
-                anchored = bool(anchors)
-            if anchored:
-                found.append(Hit(subject.index, verb.index, f"{subject.norm} {verb.norm}", fix))
-            elif stative or not narrator:
                 present_evidence = True
-            else:
-                found.append(Hit(subject.index, verb.index, f"{subject.norm} {verb.norm}", fix,
-                                 quote_span=None))
-        anchored_hits = [h for h in found if _anchored_in(h, markers, pasts)]
-        carried_hits = [h for h in found if h not in anchored_hits]
-        hits += anchored_hits
-        # A story in the past carries over to the next sentence ("... we took the tram. Then we
-        # walk ...") unless this sentence shows it is about the present.
-        if carried_hits and not present_evidence and not markers and not pasts:
-            if (carried == "strong" and not routine) or (
-                carried != "none" and opener in _SEQUENCERS and not routine
+        # A story in the past carries over to the next sentence ("... we took the tram. Then
+        # we walk ...") unless this sentence shows it is about the present.
+        if waiting and not present_evidence and not routine:
+            opener = _content_start(sentence)
+            if (carried == "strong" and not habitual) or (
+                carried != "none" and opener in _SEQUENCERS
             ):
-                hits += carried_hits
+                hits += waiting
         if (markers or pasts) and not presents and not framed:
             strong = not habitual and len(pasts) + len(markers) > len(candidates)
             carried = "strong" if strong else "weak"
@@ -691,10 +701,6 @@ def past_tense(doc: Doc) -> Detection | None:
     hits += _overregularised(doc)
     hits += _did_plus_past(doc)
     return _detection("grammar.past_tense", hits)
-
-
-def _anchored_in(hit: Hit, markers: list[int], pasts: list[int]) -> bool:
-    return bool(markers or pasts)
 
 
 def _present_frame(doc: Doc, sentence: Sentence) -> bool:

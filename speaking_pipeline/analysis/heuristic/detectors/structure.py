@@ -81,15 +81,23 @@ _AND_CLAUSE_NEXT = frozenset(
 
 
 def _is_link(doc: Doc, token: Token) -> bool:
-    """A coordinating link between clauses: and (+ clause), and then, so, but, then."""
+    """A link between clauses: and (not between two nouns), and then, so, but, then, because."""
     norm = token.norm
-    after = doc.next(token, same_sentence=False)
+    after = doc.next(token)
+    before = doc.prev(token)
     if norm == "and":
-        if after is None:
+        if after is None or before is None:
             return False
-        return after.norm in _AND_CLAUSE_NEXT or morph.is_simple_past(after.norm)
+        if after.norm in _AND_CLAUSE_NEXT or morph.is_simple_past(after.norm):
+            return True
+        # "cheese and bread", "tired and happy" join words, not clauses.
+        joins_words = (
+            (morph.is_noun(before.norm) or morph.is_adjective(before.norm))
+            and (morph.is_noun(after.norm) or morph.is_adjective(after.norm))
+            and after.norm not in lx.DETERMINERS
+        )
+        return not joins_words
     if norm == "so":
-        before = doc.prev(token)
         if before is not None and before.norm == "and":
             return False
         return not so_is_intensifier(doc, token) and (
@@ -97,8 +105,9 @@ def _is_link(doc: Doc, token: Token) -> bool:
         )
     if norm == "but":
         return True
+    if norm == "because":
+        return before is not None
     if norm == "then":
-        before = doc.prev(token)
         return before is not None and before.norm not in ("and", "since", "until", "by", "back")
     return False
 
