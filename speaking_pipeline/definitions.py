@@ -2,6 +2,7 @@
 
 from dagster import Definitions
 
+from speaking_pipeline.defs import analytics
 from speaking_pipeline.defs.profiles.jobs import recompute_profiles_job
 from speaking_pipeline.defs.profiles.schedules import recompute_profiles_schedule
 from speaking_pipeline.defs.resources import (
@@ -24,7 +25,7 @@ from speaking_pipeline.defs.sessions.sensors import (
     stuck_session_sensor,
 )
 
-defs = Definitions(
+sessions_defs = Definitions(
     assets=[session_audio, transcript, insights, pattern_profile],
     jobs=[process_session_job, reanalyze_sessions_job, recompute_profiles_job],
     sensors=[
@@ -41,3 +42,6 @@ defs = Definitions(
         "analyzer": AnalyzerResource(),
     },
 )
+
+
+defs = Definitions.merge(sessions_defs, analytics.defs)

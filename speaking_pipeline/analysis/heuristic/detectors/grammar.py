@@ -665,6 +665,8 @@ def past_tense(doc: Doc) -> Detection | None:
                 continue
             lemma = morph.verb_lemma(verb.norm) or "be"
             stative = lemma in _STATIVE or verb is subject or verb.norm in ("don't", "doesn't")
+            if lemma == "have" and _event_object(doc, verb):
+                stative = False  # "we have a long brunch" is an event, not possession
             before = _prev_word(doc, subject)
             if stative and before is not None and before.norm in _CAUSAL:
                 present_evidence = True  # "because I'm not a strong swimmer": a general truth
@@ -678,8 +680,11 @@ def past_tense(doc: Doc) -> Detection | None:
             if markers or pasts:
                 hits.append(hit)
                 continue
-            narrator = subject.norm in _NARRATORS or subject.norm in lx.PERSON_NOUNS or (
-                subject.capitalised and subject.norm not in lx.SUBJECT_PRONOUNS
+            narrator = (
+                subject.norm in _NARRATORS
+                or subject.norm in lx.PERSON_NOUNS
+                or subject.norm in lx.INDEFINITE_SINGULAR_PRONOUNS
+                or (subject.capitalised and subject.norm not in lx.SUBJECT_PRONOUNS)
             )
             if narrator:
                 waiting.append(hit)
@@ -689,10 +694,9 @@ def past_tense(doc: Doc) -> Detection | None:
         # we walk ...") unless this sentence shows it is about the present.
         if waiting and not present_evidence and not routine:
             opener = _content_start(sentence)
-            if (carried == "strong" and not habitual) or (
-                carried != "none" and opener in _SEQUENCERS
-            ):
+            if carried == "strong" or (carried != "none" and opener in _SEQUENCERS):
                 hits += waiting
+        hits += _coordinated_presents(doc, sentence, hits)
         if (markers or pasts) and not presents and not framed:
             strong = not habitual and len(pasts) + len(markers) > len(candidates)
             carried = "strong" if strong else "weak"
@@ -701,6 +705,50 @@ def past_tense(doc: Doc) -> Detection | None:
     hits += _overregularised(doc)
     hits += _did_plus_past(doc)
     return _detection("grammar.past_tense", hits)
+
+
+_EVENT_NOUNS = frozenset(
+    {
+        "breakfast", "lunch", "dinner", "brunch", "party", "meeting", "shower", "bath", "drink",
+        "coffee", "chat", "talk", "conversation", "argument", "fight", "look", "walk", "swim",
+        "rest", "nap", "break", "fun", "trip", "holiday", "picnic", "barbecue", "meal", "snack",
+        "lesson", "class", "exam", "interview", "accident", "game", "match", "dance", "celebration",
+        "discussion", "chance", "surprise", "day", "evening", "night", "weekend", "time",
+    }
+)
+
+
+def _event_object(doc: Doc, verb: Token) -> bool:
+    """Is 'have' followed by an event ('have a long brunch') rather than a possession?"""
+    for offset in range(1, 5):
+        after = doc.next(verb, offset)
+        if after is None:
+            return False
+        if after.norm in _EVENT_NOUNS:
+            return True
+        if not (is_determiner(after) or morph.is_adjective(after.norm)):
+            return False
+    return False
+
+
+def _coordinated_presents(doc: Doc, sentence: Sentence, hits: list[Hit]) -> list[Hit]:
+    """'I jump for the ball and land badly': a bare verb coordinated with a flagged one."""
+    flagged = [h.last for h in hits if doc.tokens[h.last].sentence == sentence.index]
+    extra = []
+    for token in sentence.tokens:
+        if token.norm not in ("and", "then") or not flagged:
+            continue
+        verb = doc.next(token)
+        if verb is None or not any(0 < token.index - f <= 10 for f in flagged):
+            continue
+        if is_lexical_verb_form(verb.norm) and not morph.is_simple_past(verb.norm):
+            lemma = morph.verb_lemma(verb.norm)
+            if lemma and lemma not in lx.DISCOURSE_VERBS and not morph.past_equals_base(verb.norm):
+                past = morph.past_of(verb.norm)
+                if past and verb.index not in flagged:
+                    extra.append(Hit(token.index, verb.index, f"and {verb.norm}",
+                                     f"{token.text} {past}"))
+    return extra
 
 
 def _present_frame(doc: Doc, sentence: Sentence) -> bool:

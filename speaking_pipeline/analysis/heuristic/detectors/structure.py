@@ -228,52 +228,63 @@ _RESTART_WORDS = frozenset(
 )
 
 
-def _no_sentence_break(doc: Doc, first: int, last: int) -> bool:
-    return all(doc.tokens[i].sentence == doc.tokens[first].sentence for i in range(first, last + 1))
-
-
 def false_starts(doc: Doc) -> Detection | None:
     hits: list[Hit] = []
-    tokens = doc.tokens
+    # Filled pauses inside a restart ("who, um, who works") are skipped when comparing words.
+    spoken = [t for t in doc.tokens if t.norm not in lx.FILLED_PAUSES]
     i = 0
-    while i < len(tokens):
-        hit = _restart_at(doc, i)
+    while i < len(spoken):
+        hit = _restart_at(doc, spoken, i)
         if hit is not None:
             hits.append(hit)
-            i = hit.last
+            while i < len(spoken) and spoken[i].index <= hit.last:
+                i += 1
         else:
             i += 1
     return Detection("structure.false_starts", hits) if hits else None
 
 
-def _restart_at(doc: Doc, i: int) -> Hit | None:
-    tokens = doc.tokens
+def _same_sentence(tokens: list[Token]) -> bool:
+    return all(t.sentence == tokens[0].sentence for t in tokens)
+
+
+def _restart_at(doc: Doc, spoken: list[Token], i: int) -> Hit | None:
     for n in (3, 2):
-        if i + 2 * n <= len(tokens) and doc.norms(i, n) == doc.norms(i + n, n):
-            if _no_sentence_break(doc, i, i + 2 * n - 1) and not set(doc.norms(i, n)) <= _REPEAT_OK:
-                return Hit(i, i + 2 * n - 1, " ".join(doc.norms(i, n)))
-    token = tokens[i]
-    after = doc.next(token)
-    if after is None:
+        first, second = spoken[i : i + n], spoken[i + n : i + 2 * n]
+        if len(second) < n:
+            continue
+        words = [t.norm for t in first]
+        if words == [t.norm for t in second] and _same_sentence(first + second):
+            if not set(words) <= _REPEAT_OK:
+                return Hit(first[0].index, second[-1].index, " ".join(words))
+    token = spoken[i]
+    after = spoken[i + 1] if i + 1 < len(spoken) else None
+    if after is None or after.sentence != token.sentence:
         return None
     if after.norm == token.norm and token.norm not in _REPEAT_OK:
-        return Hit(i, after.index, token.norm)
-    if len(token.norm) <= 3 and token.gap_after.lstrip().startswith("-") and after.norm.startswith(
-        token.norm
-    ) and after.norm != token.norm:
-        return Hit(i, after.index, f"{token.norm}-")
+        return Hit(token.index, after.index, token.norm)
+    if (
+        len(token.norm) <= 3
+        and token.gap_after.lstrip().startswith("-")
+        and after.norm.startswith(token.norm)
+        and after.norm != token.norm
+    ):
+        return Hit(token.index, after.index, f"{token.norm}-")
     if token.norm in _RESTART_WORDS and (token.comma_after or token.dash_after):
         for offset in (2, 3):
-            again = doc.next(token, offset)
-            if again is not None and again.norm == token.norm:
-                return Hit(i, again.index, token.norm)
+            if i + offset < len(spoken):
+                again = spoken[i + offset]
+                if again.sentence == token.sentence and again.norm == token.norm:
+                    return Hit(token.index, again.index, token.norm)
     if token.dash_after:
-        before = {t.norm for t in doc.tokens[max(0, i - 2) : i + 1]}
+        before = {t.norm for t in spoken[max(0, i - 2) : i + 1]}
         lemmas = {morph.verb_lemma(n) for n in before} - {None}
         for offset in (1, 2):
-            again = doc.next(token, offset)
-            if again is None:
+            if i + offset >= len(spoken):
+                break
+            again = spoken[i + offset]
+            if again.sentence != token.sentence:
                 break
             if again.norm in before or morph.verb_lemma(again.norm) in lemmas:
-                return Hit(max(0, i - 1), again.index, "restart")
+                return Hit(spoken[max(0, i - 1)].index, again.index, "restart")
     return None
