@@ -110,6 +110,10 @@ def test_signed_delivery_is_processed_and_bad_ones_launch_nothing(qstash_app, fr
     response = client.post("/api/internal/process", content=body, headers=headers)
     assert response.status_code == 200, response.text
     assert response.json()["outcome"] == "accepted"
+    # The very same signed request again is a replay: refused, whatever the body says.
+    replay = client.post("/api/internal/process", content=body, headers=headers)
+    assert replay.status_code == 401, replay.text
+    assert replay.json()["code"] == "REPLAYED_DELIVERY"
     # A duplicate delivery is acknowledged and requests nothing more.
     response = client.post(
         "/api/internal/process",

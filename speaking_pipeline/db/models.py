@@ -146,3 +146,12 @@ class PatternProfile(Base):
     )
 
     user: Mapped[User] = relationship(back_populates="profile")
+
+
+class DeliveryReceipt(Base):
+    """A signed delivery already accepted, remembered until its signature expires."""
+
+    __tablename__ = "delivery_receipts"
+
+    jti: Mapped[str] = mapped_column(String(255), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from speaking_pipeline.analysis.base import AnalyzerRun
 from speaking_pipeline.db.models import (
+    DeliveryReceipt,
     InsightRow,
     PatternProfile,
     SessionStatus,
@@ -188,3 +189,17 @@ def recompute_profile(db: Session, user_id: str) -> PatternProfile:
 
 def all_user_ids(db: Session) -> list[str]:
     return list(db.scalars(select(User.id).order_by(User.id)))
+
+
+def remember_delivery(db: Session, jti: str, expires_at: datetime) -> bool:
+    """Record a signed delivery's token id; False when it was seen before (a replay).
+
+    Receipts are only needed until the token expires, so expired ones are pruned here."""
+    db.execute(delete(DeliveryReceipt).where(DeliveryReceipt.expires_at < utcnow()))
+    inserted = db.scalar(
+        insert(DeliveryReceipt)
+        .values(jti=jti, expires_at=expires_at)
+        .on_conflict_do_nothing(index_elements=[DeliveryReceipt.jti])
+        .returning(DeliveryReceipt.jti)
+    )
+    return inserted is not None

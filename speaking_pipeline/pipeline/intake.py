@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 from sqlalchemy import update
 
@@ -17,12 +18,20 @@ class Intake(enum.Enum):
     ALREADY_FINISHED = "already_finished"
     NOT_FOUND = "not_found"
     NOT_UPLOADED = "not_uploaded"
+    REPLAYED = "replayed"  # this signed delivery was already accepted once
 
 
-def request_processing(db_url: str, session_id: str) -> Intake:
+def request_processing(
+    db_url: str, session_id: str, *, receipt: tuple[str, datetime] | None = None
+) -> Intake:
     """Record that the session should be processed. Idempotent: duplicate deliveries of
-    one session end here as ALREADY_REQUESTED or ALREADY_FINISHED and launch nothing."""
+    one session end here as ALREADY_REQUESTED or ALREADY_FINISHED and launch nothing.
+
+    `receipt` (token id, expiry) of a signed delivery is remembered in the same
+    transaction, so a replayed token is refused while a retried one after a failure is not."""
     with session_scope(db_url) as db:
+        if receipt is not None and not repo.remember_delivery(db, *receipt):
+            return Intake.REPLAYED
         session = db.get(SpeakingSession, session_id, with_for_update=True)
         if session is None:
             return Intake.NOT_FOUND

@@ -12,7 +12,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from speaking_pipeline.pipeline.intake import Intake, record_delivery_failure, request_processing
-from speaking_pipeline.security.qstash_signature import SignatureError, verify_qstash_signature
+from speaking_pipeline.security.qstash_signature import (
+    SignatureError,
+    VerifiedDelivery,
+    verify_qstash_signature,
+)
 from webhook.deps import deps
 from webhook.errors import ApiError
 
@@ -38,13 +42,13 @@ def _session_id(body: bytes) -> str:
     return session_id
 
 
-async def _verified_body(request: Request, expected_url: str) -> bytes:
+async def _verified_body(request: Request, expected_url: str) -> tuple[bytes, VerifiedDelivery]:
     """The raw body, once its QStash signature is verified for `expected_url`."""
     settings = deps(request).settings
     # The signature covers the exact bytes, so read them raw, once.
     body = await request.body()
     try:
-        verify_qstash_signature(
+        delivery = verify_qstash_signature(
             signature=request.headers.get("upstash-signature"),
             body=body,
             expected_url=expected_url,
@@ -55,14 +59,19 @@ async def _verified_body(request: Request, expected_url: str) -> bytes:
         if error.is_configuration_error:
             raise ApiError(500, error.code.value, error.message) from error
         raise ApiError(401, error.code.value, error.message) from error
-    return body
+    return body, delivery
 
 
 async def process(request: Request) -> JSONResponse:
     d = deps(request)
-    body = await _verified_body(request, d.settings.process_url)
+    body, delivery = await _verified_body(request, d.settings.process_url)
     session_id = _session_id(body)
-    outcome = await run_in_threadpool(request_processing, d.db_url, session_id)
+    receipt = (delivery.jti, delivery.expires_at) if delivery.jti else None
+    outcome = await run_in_threadpool(
+        lambda: request_processing(d.db_url, session_id, receipt=receipt)
+    )
+    if outcome is Intake.REPLAYED:
+        raise ApiError(401, "REPLAYED_DELIVERY", "this signed delivery was already accepted")
     if outcome is Intake.NOT_FOUND:
         raise ApiError(489, "SESSION_NOT_FOUND", "session not found", NON_RETRYABLE)
     if outcome is Intake.NOT_UPLOADED:
@@ -74,12 +83,14 @@ async def process(request: Request) -> JSONResponse:
 async def process_failed(request: Request) -> JSONResponse:
     """QStash's failure callback: every delivery attempt of a message failed."""
     d = deps(request)
-    body = await _verified_body(request, d.settings.process_failed_url)
+    body, _ = await _verified_body(request, d.settings.process_failed_url)
     try:
         callback = json.loads(body)
         source = base64.b64decode(callback.get("sourceBody") or "")
     except (json.JSONDecodeError, ValueError, AttributeError):
-        raise ApiError(489, "INVALID_BODY", "not a QStash failure callback", NON_RETRYABLE) from None
+        raise ApiError(
+            489, "INVALID_BODY", "not a QStash failure callback", NON_RETRYABLE
+        ) from None
     session_id = _session_id(source)
     status = callback.get("status")
     marked = await run_in_threadpool(

@@ -624,36 +624,69 @@ STOPWORDS = frozenset(
 # grammar.article_omission: singular count nouns that need a determiner.
 COUNT_NOUNS = frozenset(
     """
-    apartment flat house room kitchen garden balcony bedroom bathroom car bike bicycle bus train
-    plane taxi boat ship truck van motorbike tram phone smartphone laptop computer tablet camera
-    book novel magazine newspaper letter email ticket passport bag suitcase backpack umbrella key
-    wallet job boss colleague friend teacher doctor nurse engineer lawyer student waiter waitress
-    manager driver pilot farmer fisherman chef architect designer programmer developer journalist
-    writer artist musician actor actress singer scientist researcher accountant secretary cashier
-    dentist vet soldier firefighter mechanic plumber electrician cleaner receptionist translator
-    consultant psychologist professor tutor volunteer member teenager child kid baby boy girl man
-    woman person guy neighbour neighbor tourist customer client patient guest stranger dog cat
-    horse bird pet city village country capital island beach mountain lake river forest park
-    street road square bridge station airport hotel restaurant café cafe bar pub shop store
-    supermarket market mall cinema theatre theater museum gallery gym library bank office factory
-    company firm farm stadium club concert festival party wedding meeting interview exam test
-    course lesson lecture project presentation problem question answer idea decision mistake plan
-    reason result example solution opportunity choice goal dream trip journey weekend week month
-    year hour game match film movie show song picture photo video website app account building
-    tower castle temple mosque fridge sofa table chair desk window door lamp bottle cup plate meal
-    sandwich apple tree flower yard pool mix poster souvenir gift present bakery pharmacy
-    salary centre center career husband wife brother sister mother father son daughter uncle aunt
-    cousin grandmother grandfather girlfriend boyfriend partner roommate flatmate coach landlord
-    mistake accident injury flight holiday apartment neighbourhood neighborhood region area
+    apartment flat house room kitchen garden balcony bedroom bathroom studio cottage villa cabin
+    hut tent campsite hostel motel resort clinic factory warehouse workshop laboratory lab garage
+    basement attic cellar corridor hall lobby lift elevator staircase roof terrace yard fence
+    gate path lane avenue highway motorway tunnel roundabout harbour harbor port pier marina
+    lighthouse terminal platform suburb neighbourhood neighborhood district region province
+    county continent peninsula valley hill volcano glacier desert jungle field vineyard orchard
+    cliff cave waterfall pond stream canal coast bay car bike bicycle bus train plane taxi boat
+    ship truck lorry van motorbike motorcycle scooter tram vehicle jeep helicopter ambulance
+    yacht canoe kayak tractor phone smartphone laptop computer tablet camera printer monitor
+    keyboard charger router headphone microphone device gadget console book novel magazine
+    newspaper letter email ticket passport bag suitcase backpack umbrella key wallet purse
+    handbag pen pencil notebook folder envelope box bucket basket brush mirror towel blanket
+    pillow mattress sofa couch armchair shelf cupboard wardrobe drawer oven microwave stove
+    kettle toaster dishwasher heater radiator lamp candle clock watch ring necklace bracelet
+    hat cap scarf glove coat jacket shirt dress skirt sweater jumper suit uniform shoe boot belt
+    knife fork spoon pan pot bowl jar mug tool hammer drill ladder rope map guidebook dictionary
+    textbook diary calendar postcard album painting statue sculpture instrument guitar piano
+    violin drum ball racket helmet job boss colleague friend teacher doctor nurse engineer
+    lawyer student waiter waitress manager driver pilot farmer fisherman chef architect designer
+    programmer developer journalist writer artist musician actor actress singer scientist
+    researcher accountant secretary cashier dentist vet soldier firefighter mechanic plumber
+    electrician cleaner receptionist translator consultant psychologist therapist professor
+    lecturer tutor volunteer member teenager child kid baby boy girl man woman person guy lady
+    adult neighbour neighbor tourist traveller traveler visitor customer client patient
+    passenger pedestrian cyclist guest stranger employee employer intern trainee apprentice
+    clerk baker butcher surgeon pharmacist economist reporter editor author poet painter
+    photographer dancer comedian athlete player referee fan relative nephew niece tenant owner
+    candidate applicant winner champion hero leader politician dog cat horse cow pig goat
+    chicken duck bird parrot rabbit rat snake lion tiger bear wolf fox monkey elephant giraffe
+    whale dolphin shark insect spider bee city village country capital island beach mountain
+    lake river forest park street road square bridge station airport hotel restaurant café cafe
+    bar pub canteen shop store boutique supermarket market mall cinema theatre theater museum
+    gallery gym library bank office company firm agency startup farm stadium club concert
+    festival party wedding funeral ceremony meeting appointment conference competition
+    tournament interview exam test quiz course lesson lecture seminar project assignment essay
+    report presentation speech problem question answer idea decision mistake plan reason result
+    example solution opportunity choice goal dream task challenge situation issue event trip
+    journey weekend week month year hour minute moment day game match race film movie show song
+    album story article picture photo image poster video website app blog podcast account
+    password contract deal offer loan mortgage receipt bill invoice discount promotion
+    building tower castle temple mosque fridge table chair desk window door bottle cup plate
+    meal sandwich apple banana orange tree flower pool mix souvenir gift present bakery
+    pharmacy centre center husband wife brother sister mother father son daughter uncle aunt
+    cousin grandmother grandfather grandparent parent girlfriend boyfriend partner fiancé
+    fiancée roommate flatmate coach landlord landlady accident injury flight area arm leg knee
+    ankle foot nose tooth
     """.split()
 )
 # Nouns used bare after a preposition in fixed phrases (at school, in town, on holiday):
 # flagged only when an adjective shows they refer to one particular place or thing.
 INSTITUTIONAL_NOUNS = frozenset(
     """
-    school university college church hospital prison bed town class home work sea court
+    school university college church hospital prison bed town class sea court
     holiday vacation breakfast lunch dinner camp
     """.split()
+)
+# Adjectives that name a type of institution: "in secondary school" needs no article.
+CLASSIFIER_ADJECTIVES = frozenset(
+    {
+        "secondary", "primary", "high", "elementary", "middle", "junior", "senior", "grammar",
+        "boarding", "medical", "law", "business", "art", "drama", "music", "language", "summer",
+        "night", "evening", "public", "private", "state", "nursery", "graduate", "dental",
+    }
 )
 # Nouns that always take "the" in this sense.
 UNIQUE_NOUNS = frozenset({"internet", "world", "environment", "economy", "sun", "moon", "sky"})

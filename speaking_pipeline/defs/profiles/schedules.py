@@ -5,6 +5,7 @@ from dagster import DefaultScheduleStatus, ScheduleDefinition
 from speaking_pipeline.defs.profiles.jobs import recompute_profiles_job
 
 recompute_profiles_schedule = ScheduleDefinition(
+    name="recompute_profiles_nightly",
     job=recompute_profiles_job,
     cron_schedule="0 3 * * *",
     default_status=DefaultScheduleStatus.RUNNING,

@@ -130,6 +130,15 @@ def article_omission(doc: Doc) -> Detection | None:
         kind = _noun_needs_article(doc, noun, modifiers)
         if kind is None:
             continue
+        chain = doc.tokens[nxt.index : noun.index]
+        if morph.is_adjective(noun.norm) and (
+            is_copula or all(t.norm in lx.INTENSIFIERS for t in chain)
+        ):
+            continue  # "he is (very) patient" uses the adjective
+        if noun.norm in lx.INSTITUTIONAL_NOUNS and all(
+            t.norm in lx.CLASSIFIER_ADJECTIVES for t in chain
+        ):
+            continue  # "in secondary school"
         if _bare_noun_allowed(doc, trigger, noun, modifiers, is_prep, lemma):
             continue
         if is_prep and kind == "a" and not modifiers and norm in ("to", "at", "from", "into"):
@@ -291,6 +300,11 @@ def _third_person_error(doc: Doc, subject: Token, verb: Token) -> str | None:
         return "likes"
     if not is_lexical_verb_form(norm) or morph.past_equals_base(norm):
         return None
+    if morph.is_simple_past(norm):
+        return None  # "my friend found" is the past of "find"
+    after = doc.next(verb)
+    if after is not None and after.norm == "of" and norm in ("sort", "kind"):
+        return None  # "it sort of works" is a hedge
     return morph.third_person_of(norm)
 
 
@@ -316,15 +330,20 @@ def subject_verb_agreement(doc: Doc) -> Detection | None:
                 continue
             fix = _plural_subject_error(subject, verb)
         elif norm in lx.PLURAL_SUBJECT_NOUNS:
-            window = {t.norm for t in doc.tokens[max(0, subject.index - 2) : subject.index]}
-            if "of" in window or (before is not None and before.norm in ("a", "one")):
+            if _after_preposition(doc, subject) or (
+                before is not None and before.norm in ("a", "one")
+            ):
                 continue
             fix = _plural_subject_error(subject, verb)
         elif norm in lx.INDEFINITE_SINGULAR_PRONOUNS:
+            if not subject_position(doc, subject):
+                continue
             fix = _third_person_error(doc, subject, verb)
         elif morph.is_plural_noun(norm) and is_determiner(before) and before is not None:
             earlier = doc.prev(before)
-            if earlier is not None and earlier.norm in ("of", "and", "or", "one", "each"):
+            if earlier is not None and earlier.norm in ("and", "or", "one", "each"):
+                continue
+            if _after_preposition(doc, subject):
                 continue
             if before.norm in ("a", "an", "this", "that", "every", "each", "one", "'s"):
                 continue
@@ -347,6 +366,22 @@ def subject_verb_agreement(doc: Doc) -> Detection | None:
             )
     hits += _there_is_plural(doc)
     return _detection("grammar.subject_verb_agreement", hits)
+
+
+def _after_preposition(doc: Doc, noun: Token) -> bool:
+    """Is the noun inside a prepositional phrase ('among the volunteers', 'for three people')?"""
+    for back in range(1, 4):
+        i = noun.index - back
+        if i < 0:
+            return False
+        token = doc.tokens[i]
+        if token.sentence != noun.sentence or token.comma_after:
+            return False
+        if token.norm in lx.PREPOSITIONS:
+            return True
+        if not (is_determiner(token) or morph.is_adjective(token.norm)):
+            return False
+    return False
 
 
 def _plural_subject_error(subject: Token, verb: Token) -> str | None:
@@ -490,8 +525,27 @@ def is_finite_past(doc: Doc, token: Token) -> bool:
     )
 
 
+_EMBEDDING = frozenset(
+    {"that", "which", "who", "whom", "whose", "what", "than", "if", "whether", "how", "why"}
+)
+
+
 def _simple_past_positions(doc: Doc, sentence: Sentence) -> list[int]:
-    return [t.index for t in sentence.tokens if is_finite_past(doc, t)]
+    """Finite past verbs of main or time clauses; a past inside a relative or 'that' clause
+    ('the ones that were sold', 'feeling that it mattered') sets no time frame."""
+    found = []
+    for token in sentence.tokens:
+        if not is_finite_past(doc, token):
+            continue
+        start, _ = _clause_bounds(doc, token)
+        opener = doc.tokens[start - 1] if start > sentence.start_index else None
+        inside = doc.tokens[start : token.index]
+        if any(t.norm in _EMBEDDING for t in inside) or (
+            opener is not None and opener.norm in _EMBEDDING
+        ):
+            continue
+        found.append(token.index)
+    return found
 
 
 def _present_markers(doc: Doc, sentence: Sentence) -> list[int]:
@@ -552,6 +606,29 @@ def _subject_here(doc: Doc, token: Token) -> bool:
     return False
 
 
+_TIME_WORDS = lx.PAST_MARKER_UNITS | {
+    "day", "morning", "evening", "afternoon", "ago", "then", "yesterday", "today", "tonight",
+    "now", "later", "lunchtime", "dinner", "lunch", "breakfast", "concert", "tour", "match",
+    "class", "work", "school", "trip", "party", "meeting", "game", "show", "film", "movie",
+}
+
+
+def _clause_initial(doc: Doc, subject: Token) -> bool:
+    """The pronoun opens its clause, possibly after a fronted time phrase ('After the tour we')."""
+    if subject_position(doc, subject):
+        return True
+    start, _ = _clause_bounds(doc, subject)
+    fronted = doc.tokens[start : subject.index]
+    if not fronted:
+        return True
+    first = fronted[0]
+    return (first.norm in lx.PREPOSITIONS or first.norm in _TIME_WORDS) and all(
+        t.norm in lx.PREPOSITIONS or is_determiner(t) or t.norm in _TIME_WORDS
+        or morph.is_adjective(t.norm) or t.norm.isdigit() or t.capitalised
+        for t in fronted
+    )
+
+
 def _present_candidates(doc: Doc, sentence: Sentence) -> list[tuple[Token, Token, str]]:
     """(subject, verb, corrected past form) for present verbs after a clear subject."""
     found: list[tuple[Token, Token, str]] = []
@@ -578,13 +655,20 @@ def _present_candidates(doc: Doc, sentence: Sentence) -> list[tuple[Token, Token
                 past_be = past_be[:1].upper() + past_be[1:]
             found.append((subject, subject, past_be))
             continue
-        if not _subject_here(doc, subject):
-            continue
+        if norm == "you" or not _subject_here(doc, subject):
+            continue  # generic "you" states general truths
+        if norm in lx.SUBJECT_PRONOUNS and not _clause_initial(doc, subject):
+            continue  # "the ones we buy", "the coordination it demands"
         verb = skip_adverbs(doc, subject)
         if verb is None:
             continue
         vnorm = verb.norm
         after = doc.next(verb)
+        if norm not in lx.SUBJECT_PRONOUNS and norm not in lx.PERSON_NOUNS and (
+            morph.is_plural_noun(vnorm)
+            or (morph.is_noun(vnorm) and after is not None and morph.is_simple_past(after.norm))
+        ):
+            continue  # "awareness campaigns", "the turning point came": nouns, not verbs
         past: str | None
         if vnorm in ("am", "is", "are"):
             if norm in ("it", "there", "that", "this"):
@@ -780,6 +864,8 @@ def _did_plus_past(doc: Doc) -> list[Hit]:
     hits = []
     for token in doc.tokens:
         if token.norm not in ("did", "didn't"):
+            continue
+        if token.comma_after:
             continue
         verb = doc.next(token)
         if verb is not None and verb.norm in lx.SUBJECT_PRONOUNS | {"not"}:
@@ -990,7 +1076,15 @@ def plural_countable(doc: Doc) -> Detection | None:
         after = doc.next(token)
         if after is None or token.comma_after:
             continue
+        following = doc.next(after)
+        compound = following is not None and not after.comma_after and (
+            following.norm in lx.COUNT_NOUNS or morph.is_noun(following.norm)
+            and not morph.is_adjective(following.norm) and following.norm not in lx.STOPWORDS
+            and following.norm not in lx.PREPOSITIONS
+        )
         if norm in ("a", "an") and after.norm in lx.UNCOUNTABLE_NOUNS - {"stuff", "weather"}:
+            if compound:
+                continue  # "a software firm", "a music festival"
             hits.append(Hit(token.index, after.index, f"a {after.norm}",
                             f"some {after.text} / a piece of {after.text}"))
         elif norm in lx.PLURAL_QUANTIFIERS or (norm.isdigit() and 1 < int(norm) < 1000):

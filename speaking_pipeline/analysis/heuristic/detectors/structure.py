@@ -244,6 +244,13 @@ def false_starts(doc: Doc) -> Detection | None:
     return Detection("structure.false_starts", hits) if hits else None
 
 
+# "The thing is, his flat is full" is a cleft, not a restart.
+_CLEFT_NOUNS = frozenset(
+    {"thing", "problem", "point", "truth", "question", "fact", "issue", "idea", "reason",
+     "trouble", "result", "answer", "difference", "plan", "worst", "best", "funny", "good"}
+)
+
+
 def _same_sentence(tokens: list[Token]) -> bool:
     return all(t.sentence == tokens[0].sentence for t in tokens)
 
@@ -270,7 +277,8 @@ def _restart_at(doc: Doc, spoken: list[Token], i: int) -> Hit | None:
         and after.norm != token.norm
     ):
         return Hit(token.index, after.index, f"{token.norm}-")
-    if token.norm in _RESTART_WORDS and (token.comma_after or token.dash_after):
+    cleft = i > 0 and spoken[i - 1].norm in _CLEFT_NOUNS
+    if token.norm in _RESTART_WORDS and (token.comma_after or token.dash_after) and not cleft:
         for offset in (2, 3):
             if i + offset < len(spoken):
                 again = spoken[i + offset]
