@@ -17,6 +17,7 @@ from speaking_pipeline.defs.sessions.assets import (
     session_audio,
     transcript,
 )
+from speaking_pipeline.defs.sessions.checks import session_checks
 from speaking_pipeline.defs.sessions.jobs import process_session_job, reanalyze_sessions_job
 from speaking_pipeline.defs.sessions.sensors import (
     session_done_sensor,
@@ -25,23 +26,24 @@ from speaking_pipeline.defs.sessions.sensors import (
     stuck_session_sensor,
 )
 
-sessions_defs = Definitions(
-    assets=[session_audio, transcript, insights, pattern_profile],
-    jobs=[process_session_job, reanalyze_sessions_job, recompute_profiles_job],
-    sensors=[
-        session_intake_sensor,
-        session_done_sensor,
-        session_failed_sensor,
-        stuck_session_sensor,
-    ],
-    schedules=[recompute_profiles_schedule],
-    resources={
-        "database": DatabaseResource(),
-        "audio_store": AudioStoreResource(),
-        "transcriber": TranscriberResource(),
-        "analyzer": AnalyzerResource(),
-    },
+defs = Definitions.merge(
+    Definitions(
+        assets=[session_audio, transcript, insights, pattern_profile],
+        asset_checks=session_checks,
+        jobs=[process_session_job, reanalyze_sessions_job, recompute_profiles_job],
+        sensors=[
+            session_intake_sensor,
+            session_done_sensor,
+            session_failed_sensor,
+            stuck_session_sensor,
+        ],
+        schedules=[recompute_profiles_schedule],
+        resources={
+            "database": DatabaseResource(),
+            "audio_store": AudioStoreResource(),
+            "transcriber": TranscriberResource(),
+            "analyzer": AnalyzerResource(),
+        },
+    ),
+    analytics.defs,
 )
-
-
-defs = Definitions.merge(sessions_defs, analytics.defs)

@@ -127,3 +127,33 @@ def test_up_then_submit_reaches_done(running_up: tuple[dict[str, str], Path]) ->
         m["partition"] for m in response.json()["data"]["assetOrError"]["assetMaterializations"]
     ]
     assert session["id"] in partitions
+
+    # Re-analysis through the running Dagster replaces the insights, reusing the transcript.
+    before = {i["id"] for i in session["insights"]}
+    result = subprocess.run(
+        [str(BIN / "speaking-pipeline"), "reanalyze", session["id"], "--wait", "--timeout", "180"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "SUCCESS" in result.stderr
+    token = subprocess.run(
+        [str(BIN / "speaking-pipeline"), "token", "--user", "quickstart-learner"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    again = httpx.get(
+        f"{env['APP_URL']}/api/sessions/{session['id']}",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ).json()
+    assert again["status"] == "DONE"
+    assert again["transcript"]["text"] == session["transcript"]["text"]
+    assert len(again["insights"]) == len(session["insights"])
+    assert not before & {i["id"] for i in again["insights"]}  # replaced, not appended

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from pydantic import BaseModel, Field
 
@@ -31,6 +32,11 @@ class FluencyMetrics(BaseModel):
     ttr: float | None = Field(None, description="Type-token ratio")
     mattr: float | None = Field(None, description="Moving-average TTR, window 50")
     mtld: float | None = Field(None, description="Measure of textual lexical diversity")
+
+
+# TTR, MATTR and MTLD are written here rather than taken from `lexicalrichness`: they are a few
+# lines each, must use the same tokens as the analyzer, and that package pulls in scipy,
+# textblob, pandas and matplotlib.
 
 
 def tokens(text: str) -> list[str]:
@@ -130,7 +136,7 @@ def compute_fluency(
 
     pauses = [
         nxt.start - prev.end
-        for prev, nxt in zip(timed, timed[1:], strict=False)
+        for prev, nxt in pairwise(timed)
         if nxt.start - prev.end >= SILENT_PAUSE_SECS
     ]
     speaking_span = timed[-1].end - timed[0].start

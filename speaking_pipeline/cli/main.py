@@ -40,6 +40,18 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("file", nargs="?", default="-", help="transcript file, or - for stdin")
     analyze.add_argument("--json", action="store_true")
 
+    reanalyze = sub.add_parser(
+        "reanalyze", help="re-run analysis of stored transcripts (launched in Dagster)"
+    )
+    reanalyze.add_argument("sessions", nargs="*", default=[], help="session ids")
+    which = reanalyze.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="every DONE session")
+    which.add_argument(
+        "--stale", action="store_true", help="sessions analysed by another analyzer version"
+    )
+    reanalyze.add_argument("--wait", action="store_true", help="wait for the runs to finish")
+    reanalyze.add_argument("--timeout", type=float, default=900.0)
+
     evaluate = sub.add_parser("eval", help="precision and recall of the heuristic analyzer")
     evaluate.add_argument("path", nargs="?", help="evaluation set (default: the bundled one)")
     return parser
@@ -72,6 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from speaking_pipeline.cli.local import analyze
 
             return analyze(args.file, as_json=args.json)
+        if args.command == "reanalyze":
+            if bool(args.sessions) == (args.all or args.stale):
+                print("error: give session ids, or --all, or --stale", file=sys.stderr)
+                return 2
+            from speaking_pipeline.cli.reanalyze import reanalyze
+
+            return reanalyze(args)
         if args.command == "eval":
             from speaking_pipeline.cli.local import evaluate
 

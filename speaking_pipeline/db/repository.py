@@ -111,7 +111,15 @@ def store_transcript(db: Session, session_id: str, result: TranscriptResult) -> 
 
 def replace_insights(db: Session, session_id: str, run: AnalyzerRun) -> int:
     """Replace the session's insights with this analysis, atomically with the caller's
-    transaction: a retry or re-analysis never leaves two sets."""
+    transaction: a retry or re-analysis never leaves two sets.
+
+    The session row is locked first; a session deleted meanwhile raises LookupError and
+    nothing is written."""
+    locked = db.scalar(
+        select(SpeakingSession.id).where(SpeakingSession.id == session_id).with_for_update()
+    )
+    if locked is None:
+        raise LookupError(f"session {session_id} no longer exists; its analysis is dropped")
     db.execute(delete(InsightRow).where(InsightRow.session_id == session_id))
     insights = run.analysis.sorted_insights()
     for insight in insights:

@@ -19,3 +19,15 @@ def describe_failure(steps: Sequence[tuple[str, str | None]], run_message: str |
         cause = (error or "unknown error").strip().splitlines()[0] if error else "unknown error"
         return f"{name} failed: {cause}"[:MAX_MESSAGE]
     return (run_message or "processing failed").strip()[:MAX_MESSAGE]
+
+
+def error_text(cls_name: str | None, message: str | None) -> str | None:
+    """The first line of a recorded error, with the class name unqualified: Dagster records
+    'package.module.Error: text', of which 'Error: text' is what a person needs."""
+    lines = (message or "").strip().splitlines()
+    if not lines:
+        return None
+    head, sep, rest = lines[0].partition(": ")
+    if sep and cls_name and head.endswith(cls_name):
+        return f"{cls_name}: {rest}"
+    return lines[0]

@@ -40,8 +40,11 @@ class AnalyzeOutcome:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def _load(db: Any, session_id: str) -> SpeakingSession:
-    session = db.get(SpeakingSession, session_id)
+def _load(db: Any, session_id: str, *, lock: bool = False) -> SpeakingSession:
+    """The session row; with `lock`, held until the transaction ends, so that a deletion
+    waits for this write and then removes what it wrote (instead of the write landing
+    after the deletion)."""
+    session = db.get(SpeakingSession, session_id, with_for_update=lock)
     if session is None:
         raise SessionGoneError(f"session {session_id} does not exist (deleted?)")
     return session  # type: ignore[no-any-return]
@@ -88,7 +91,7 @@ def transcribe_session(
         raise TranscriptionError("no speech was recognised in the recording", transient=False)
 
     with session_scope(db_url) as db:
-        _load(db, session_id)
+        _load(db, session_id, lock=True)
         repo.store_transcript(db, session_id, result)
     _delete_audio(db_url, session_id, store, key)
     return TranscribeOutcome(
@@ -151,10 +154,8 @@ def analyze_session(db_url: str, session_id: str, analyzer: Analyzer) -> Analyze
     fluency = compute_fluency(data.transcript, data.words, data.duration_secs)
 
     with session_scope(db_url) as db:
-        _load(db, session_id)
-        db.execute(
-            select(SpeakingSession.id).where(SpeakingSession.id == session_id).with_for_update()
-        )
+        # Locked, and checked after the lock: deleted meanwhile means nothing is written.
+        _load(db, session_id, lock=True)
         count = repo.replace_insights(
             db,
             session_id,

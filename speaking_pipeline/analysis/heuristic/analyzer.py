@@ -122,8 +122,7 @@ def _summary(doc: Doc, findings: list[Finding], mattr: float | None) -> str:
     shape = f"This {doc.word_count}-word transcript"
     if doc.punctuated:
         shape += (
-            f" has {len(doc.sentences)} sentences averaging "
-            f"{_mean_sentence_words(doc):.0f} words"
+            f" has {len(doc.sentences)} sentences averaging {_mean_sentence_words(doc):.0f} words"
         )
     else:
         shape += " has too little punctuation to judge sentence boundaries"
@@ -185,7 +184,7 @@ def analyze_doc(
     kept = findings[:MAX_INSIGHTS]
     analysis = Analysis(
         insights=[_insight(doc, f) for f in kept],
-        focusNext=_focus(doc, kept, recurring_codes or {}, fluency.duration_secs),
+        focus_next=_focus(doc, kept, recurring_codes or {}, fluency.duration_secs),
         summary=_summary(doc, findings, fluency.mattr),
     )
     metadata: dict[str, object] = {

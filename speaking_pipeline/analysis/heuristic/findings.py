@@ -40,8 +40,34 @@ class Detection:
 
 
 _DANGLING = frozenset(
-    {"the", "a", "an", "my", "your", "his", "her", "our", "their", "in", "on", "at", "to", "of",
-     "for", "with", "from", "and", "but", "so", "very", "really", "is", "was", "were", "are"}
+    {
+        "the",
+        "a",
+        "an",
+        "my",
+        "your",
+        "his",
+        "her",
+        "our",
+        "their",
+        "in",
+        "on",
+        "at",
+        "to",
+        "of",
+        "for",
+        "with",
+        "from",
+        "and",
+        "but",
+        "so",
+        "very",
+        "really",
+        "is",
+        "was",
+        "were",
+        "are",
+    }
 )
 MAX_SIDE_WORDS = 6
 MIN_QUOTE_WORDS = 5
@@ -54,7 +80,8 @@ def quote_span(doc: Doc, hit: Hit) -> tuple[int, int]:
         first, last = hit.quote_span
         if last - first + 1 > MAX_QUOTE_WORDS:
             last = first + MAX_QUOTE_WORDS - 1
-        return first, last
+        sentence_end = doc.sentences[doc.tokens[last].sentence].end_index
+        return first, _finish_phrase(doc, last, sentence_end)
     sentence = doc.sentences[doc.tokens[hit.first].sentence]
     lo = sentence.tokens[0].index
     hi = doc.sentences[doc.tokens[hit.last].sentence].tokens[-1].index
@@ -71,14 +98,18 @@ def quote_span(doc: Doc, hit: Hit) -> tuple[int, int]:
             start -= 1
         else:
             break
-    # Don't stop on "the" or "in": finish the phrase if it is close.
+    return start, _finish_phrase(doc, end, hi)
+
+
+def _finish_phrase(doc: Doc, end: int, hi: int) -> int:
+    """Don't stop on "the" or "in": finish the phrase when it is close."""
     extra = 0
     while end < hi and extra < 2 and doc.tokens[end].norm in _DANGLING:
         if doc.tokens[end].comma_after:
             break
         end += 1
         extra += 1
-    return start, end
+    return end
 
 
 def pick_examples(doc: Doc, hits: list[Hit], limit: int = 3) -> list[str]:

@@ -1,6 +1,12 @@
-"""Curated word lists behind the rules: function words, fillers, hedges, nouns that need articles."""
+"""Curated word lists behind the rules: function words, fillers, hedges, countable nouns."""
 
 from __future__ import annotations
+
+
+def words(text: str) -> frozenset[str]:
+    """A word list written as whitespace-separated text."""
+    return frozenset(text.split())
+
 
 SUBJECT_PRONOUNS = frozenset({"i", "you", "he", "she", "it", "we", "they"})
 THIRD_SINGULAR_PRONOUNS = frozenset({"he", "she", "it"})
@@ -68,126 +74,35 @@ DETERMINERS = (
         }
     )
 )
-NUMBER_WORDS = frozenset(
-    {
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "fifteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-    }
+NUMBER_WORDS = words(
+    """
+    two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty
+    sixty seventy eighty ninety hundred
+    """
 )
 BE_FORMS = frozenset({"am", "is", "are", "was", "were", "be", "been", "being", "'m", "'s", "'re"})
 COPULAS = frozenset(
     {"is", "was", "am", "are", "were", "be", "been", "become", "became", "becomes", "becoming"}
 )
 # Contractions whose 's / 'm / 're is a form of "be".
-COPULA_CONTRACTIONS = frozenset(
-    {
-        "it's",
-        "he's",
-        "she's",
-        "that's",
-        "there's",
-        "what's",
-        "who's",
-        "here's",
-        "i'm",
-        "you're",
-        "we're",
-        "they're",
-    }
+COPULA_CONTRACTIONS = words(
+    """
+    it's he's she's that's there's what's who's here's i'm you're we're they're
+    """
 )
-AUXILIARIES = frozenset(
-    {
-        "do",
-        "does",
-        "did",
-        "don't",
-        "doesn't",
-        "didn't",
-        "can",
-        "could",
-        "will",
-        "would",
-        "shall",
-        "should",
-        "may",
-        "might",
-        "must",
-        "is",
-        "was",
-        "are",
-        "were",
-        "am",
-        "has",
-        "have",
-        "had",
-        "can't",
-        "couldn't",
-        "won't",
-        "wouldn't",
-        "shouldn't",
-        "isn't",
-        "wasn't",
-        "aren't",
-        "weren't",
-        "hasn't",
-        "haven't",
-        "hadn't",
-        "'ll",
-        "'d",
-        "let's",
-    }
+AUXILIARIES = words(
+    """
+    do does did don't doesn't didn't can could will would shall should may might must is was are
+    were am has have had can't couldn't won't wouldn't shouldn't isn't wasn't aren't weren't
+    hasn't haven't hadn't 'll 'd let's
+    """
 )
-PREPOSITIONS = frozenset(
-    {
-        "in",
-        "at",
-        "to",
-        "from",
-        "into",
-        "near",
-        "for",
-        "with",
-        "without",
-        "on",
-        "under",
-        "behind",
-        "inside",
-        "outside",
-        "as",
-        "of",
-        "about",
-        "by",
-        "through",
-        "across",
-        "around",
-        "after",
-        "before",
-        "during",
-        "like",
-        "than",
-        "per",
-        "towards",
-        "over",
-    }
+PREPOSITIONS = words(
+    """
+    in at to from into near for with without on under behind inside outside as of about by
+    through across around after before during like than per towards over among between beside
+    beyond within against upon along toward despite except including amid below above past via
+    """
 )
 SUBORDINATORS = frozenset(
     {
@@ -216,36 +131,12 @@ SUBORDINATORS = frozenset(
         "before",
     }
 )
-FREQUENCY_ADVERBS = frozenset(
-    {
-        "always",
-        "never",
-        "usually",
-        "often",
-        "sometimes",
-        "also",
-        "really",
-        "just",
-        "still",
-        "only",
-        "even",
-        "rarely",
-        "seldom",
-        "actually",
-        "probably",
-        "normally",
-        "generally",
-        "already",
-        "finally",
-        "hardly",
-        "certainly",
-        "definitely",
-        "usually",
-        "nearly",
-        "almost",
-        "quickly",
-        "suddenly",
-    }
+FREQUENCY_ADVERBS = words(
+    """
+    always never usually often sometimes also really just still only even rarely seldom actually
+    probably normally generally already finally hardly certainly definitely usually nearly
+    almost quickly suddenly
+    """
 )
 
 # vocabulary.filler_words: sounds that are always filled pauses.
@@ -261,164 +152,33 @@ FILLED_PAUSES = {
     "erm": "er",
     "ehm": "er",
 }
-INTENSIFIER_NEXT = frozenset(
-    {
-        "really",
-        "so",
-        "totally",
-        "super",
-        "very",
-        "literally",
-        "just",
-        "completely",
-        "absolutely",
-        "basically",
-        "kind",
-        "sort",
-        "um",
-        "uh",
-        "er",
-        "erm",
-        "actually",
-        "the",
-    }
+INTENSIFIER_NEXT = words(
+    """
+    really so totally super very literally just completely absolutely basically kind sort um uh
+    er erm actually the
+    """
 )
 QUOTATIVE_BEFORE_LIKE = frozenset({"was", "were", "is", "'s", "am", "'m", "are", "be"})
-VERBAL_BEFORE_LIKE = frozenset(
-    {
-        "i",
-        "you",
-        "we",
-        "they",
-        "don't",
-        "didn't",
-        "do",
-        "does",
-        "doesn't",
-        "would",
-        "'d",
-        "really",
-        "also",
-        "to",
-        "just",
-        "always",
-        "still",
-        "not",
-        "would",
-        "might",
-        "will",
-        "'ll",
-        "should",
-        "could",
-        "can",
-        "people",
-        "who",
-        "i'd",
-        "you'd",
-        "we'd",
-        "they'd",
-        "never",
-        "definitely",
-        "especially",
-        "particularly",
-        "looks",
-        "look",
-        "looked",
-        "feel",
-        "feels",
-        "felt",
-        "seems",
-        "seemed",
-        "sounds",
-        "sounded",
-        "something",
-        "anything",
-        "nothing",
-        "things",
-        "more",
-        "less",
-        "much",
-        "exactly",
-        "just",
-        "things",
-        "stuff",
-    }
+VERBAL_BEFORE_LIKE = words(
+    """
+    i you we they don't didn't do does doesn't would 'd really also to just always still not
+    would might will 'll should could can people who i'd you'd we'd they'd never definitely
+    especially particularly looks look looked feel feels felt seems seemed sounds sounded
+    something anything nothing things more less much exactly just things stuff
+    """
 )
-YOU_KNOW_OBJECTS = frozenset(
-    {
-        "what",
-        "how",
-        "that",
-        "why",
-        "where",
-        "when",
-        "who",
-        "whether",
-        "if",
-        "about",
-        "the",
-        "a",
-        "an",
-        "him",
-        "her",
-        "them",
-        "it",
-        "me",
-        "us",
-        "this",
-        "those",
-        "these",
-        "someone",
-        "somebody",
-        "everyone",
-        "everything",
-        "nothing",
-        "anything",
-        "my",
-        "his",
-        "their",
-        "our",
-        "your",
-        "each",
-        "so",
-        "more",
-        "much",
-        "better",
-        "best",
-        "exactly",
-    }
+YOU_KNOW_OBJECTS = words(
+    """
+    what how that why where when who whether if about the a an him her them it me us this those
+    these someone somebody everyone everything nothing anything my his their our your each so
+    more much better best exactly
+    """
 )
-YOU_KNOW_BLOCKERS = frozenset(
-    {
-        "do",
-        "did",
-        "don't",
-        "didn't",
-        "if",
-        "as",
-        "would",
-        "will",
-        "'ll",
-        "could",
-        "can",
-        "should",
-        "might",
-        "let",
-        "what",
-        "how",
-        "when",
-        "because",
-        "you",
-        "that",
-        "'d",
-        "ever",
-        "probably",
-        "already",
-        "all",
-        "now",
-        "where",
-        "who",
-    }
+YOU_KNOW_BLOCKERS = words(
+    """
+    do did don't didn't if as would will 'll could can should might let what how when because
+    you that 'd ever probably already all now where who
+    """
 )
 
 # vocabulary.hedging (multi-word entries are matched as token sequences).
@@ -435,6 +195,7 @@ HEDGES: tuple[tuple[str, ...], ...] = (
     ("sorta",),
     ("i'm", "not", "sure"),
     ("i", "am", "not", "sure"),
+    ("i'm", "not", "so", "sure"),
     ("more", "or", "less"),
     ("i'd", "say"),
     ("i", "would", "say"),
@@ -448,31 +209,14 @@ KIND_OF_NOUN_CONTEXT = frozenset(
 )
 
 # vocabulary.intensifier_overuse
-INTENSIFIERS = frozenset(
-    {
-        "very",
-        "really",
-        "so",
-        "extremely",
-        "super",
-        "totally",
-        "absolutely",
-        "incredibly",
-        "terribly",
-        "awfully",
-        "completely",
-        "pretty",
-        "insanely",
-        "unbelievably",
-        "truly",
-        "highly",
-        "seriously",
-    }
+INTENSIFIERS = words(
+    """
+    very really so extremely super totally absolutely incredibly terribly awfully completely
+    pretty insanely unbelievably truly highly seriously
+    """
 )
 # "so" does not intensify before these.
-SO_NOT_INTENSIFYING = frozenset(
-    {"that", "far", "on", "called", "long", "as", "to", "yeah", "what", "then"}
-)
+SO_NOT_INTENSIFYING = frozenset({"that", "far", "on", "called", "as", "to", "yeah", "what", "then"})
 # Precise replacements for common intensifier + adjective pairs.
 PRECISE_ADJECTIVES: dict[str, str] = {
     "good": "excellent / outstanding",
@@ -547,32 +291,11 @@ CONNECTOR_PHRASES: tuple[tuple[str, ...], ...] = (
     ("in", "addition"),
     ("because", "of", "that"),
 )
-SINGLE_CONNECTORS = frozenset(
-    {
-        "so",
-        "but",
-        "because",
-        "then",
-        "also",
-        "however",
-        "although",
-        "though",
-        "while",
-        "whereas",
-        "therefore",
-        "moreover",
-        "besides",
-        "anyway",
-        "plus",
-        "and",
-        "yet",
-        "furthermore",
-        "still",
-        "otherwise",
-        "meanwhile",
-        "afterwards",
-        "since",
-    }
+SINGLE_CONNECTORS = words(
+    """
+    so but because then also however although though while whereas therefore moreover besides
+    anyway plus and yet furthermore still otherwise meanwhile afterwards since
+    """
 )
 # Words that connect clauses wherever they appear; the others count only clause-initially.
 ALWAYS_CONNECTING = frozenset(
@@ -592,7 +315,7 @@ CONNECTOR_ALTERNATIVES: dict[str, str] = {
 }
 
 # vocabulary.word_repetition: content words too common to count as repetition.
-STOPWORDS = frozenset(
+STOPWORDS = words(
     """
     a about above after again against all almost alone along already also although always am
     among an and another any anybody anyone anything anyway are around as at away back be
@@ -618,11 +341,11 @@ STOPWORDS = frozenset(
     um uh er erm hmm mm umm uhm stuff kind sort guess suppose sure probably basically
     two three four five six seven eight nine ten hundred every week weeks month months today
     tomorrow yesterday morning evening night
-    """.split()
+    """
 )
 
 # grammar.article_omission: singular count nouns that need a determiner.
-COUNT_NOUNS = frozenset(
+COUNT_NOUNS = words(
     """
     apartment flat house room kitchen garden balcony bedroom bathroom studio cottage villa cabin
     hut tent campsite hostel motel resort clinic factory warehouse workshop laboratory lab garage
@@ -670,33 +393,32 @@ COUNT_NOUNS = frozenset(
     cousin grandmother grandfather grandparent parent girlfriend boyfriend partner fiancé
     fiancée roommate flatmate coach landlord landlady accident injury flight area arm leg knee
     ankle foot nose tooth
-    """.split()
+    """
 )
 # Nouns used bare after a preposition in fixed phrases (at school, in town, on holiday):
 # flagged only when an adjective shows they refer to one particular place or thing.
-INSTITUTIONAL_NOUNS = frozenset(
+INSTITUTIONAL_NOUNS = words(
     """
     school university college church hospital prison bed town class sea court
     holiday vacation breakfast lunch dinner camp
-    """.split()
+    """
 )
 # Adjectives that name a type of institution: "in secondary school" needs no article.
-CLASSIFIER_ADJECTIVES = frozenset(
-    {
-        "secondary", "primary", "high", "elementary", "middle", "junior", "senior", "grammar",
-        "boarding", "medical", "law", "business", "art", "drama", "music", "language", "summer",
-        "night", "evening", "public", "private", "state", "nursery", "graduate", "dental",
-    }
+CLASSIFIER_ADJECTIVES = words(
+    """
+    secondary primary high elementary middle junior senior grammar boarding medical law business
+    art drama music language summer night evening public private state nursery graduate dental
+    """
 )
 # Nouns that always take "the" in this sense.
 UNIQUE_NOUNS = frozenset({"internet", "world", "environment", "economy", "sun", "moon", "sky"})
 # After these verbs (any form) a singular count noun needs a determiner.
-TRANSITIVE_VERBS = frozenset(
+TRANSITIVE_VERBS = words(
     """
     have buy get find need want rent visit see watch take make book adopt read write meet build
     open start bring choose order sell own lose hire use borrow lend share call design fix
     repair paint cook bake drive ride catch miss organise organize plan
-    """.split()
+    """
 )
 # Preposition + bare noun idioms that are correct.
 BARE_NOUN_IDIOMS = frozenset(
@@ -773,116 +495,49 @@ BARE_NOUN_IDIOMS = frozenset(
         ("in", "front"),
         ("at", "risk"),
         ("in", "touch"),
+        ("on", "screen"),
+        ("at", "moment"),
+        ("in", "moment"),
+        ("for", "moment"),
+        ("on", "air"),
+        ("at", "hand"),
+        ("by", "hand"),
+        ("in", "hand"),
+        ("on", "hand"),
+        ("at", "dawn"),
+        ("in", "bed"),
+        ("of", "age"),
+        ("in", "town"),
+        ("at", "present"),
+        ("as", "guest"),
+        ("on", "loan"),
+        ("on", "offer"),
+        ("into", "account"),
+        ("on", "account"),
+        ("by", "train"),
+        ("by", "foot"),
     }
 )
 # Preceding nouns after which "of + bare noun" is normal ("kind of car").
-OF_BARE_OK = frozenset(
-    {
-        "kind",
-        "sort",
-        "type",
-        "form",
-        "version",
-        "brand",
-        "model",
-        "style",
-        "make",
-        "variety",
-        "sense",
-        "lack",
-        "piece",
-        "bit",
-        "way",
-        "method",
-        "means",
-        "choice",
-        "mode",
-        "level",
-        "degree",
-        "amount",
-        "sign",
-        "feeling",
-        "state",
-        "matter",
-        "question",
-        "loss",
-        "cost",
-        "quality",
-        "size",
-        "shape",
-        "colour",
-        "color",
-        "part",
-        "rest",
-        "lots",
-        "lot",
-        "plenty",
-        "instead",
-        "out",
-        "because",
-        "full",
-        "proof",
-        "capable",
-        "afraid",
-        "proud",
-        "fond",
-        "aware",
-        "tired",
-        "sick",
-        "front",
-        "top",
-        "end",
-        "middle",
-        "edge",
-        "side",
-        "inside",
-        "outside",
-        "one",
-        "most",
-        "all",
-        "some",
-        "none",
-        "each",
-        "any",
-        "both",
-        "many",
-        "few",
-        "think",
-        "thought",
-        "talk",
-        "talked",
-        "dream",
-        "dreamt",
-        "dreamed",
-        "hear",
-        "heard",
-        "course",
-        "spite",
-        "terms",
-        "case",
-        "behalf",
-        "order",
-        "head",
-        "member",
-        "manager",
-        "director",
-        "president",
-        "mayor",
-        "captain",
-        "job",
-        "position",
-        "role",
-        "title",
-    }
+OF_BARE_OK = words(
+    """
+    kind sort type form version brand model style make variety sense lack piece bit way method
+    means choice mode level degree amount sign feeling state matter question loss cost quality
+    size shape colour color part rest lots lot plenty instead out because full proof capable
+    afraid proud fond aware tired sick front top end middle edge side inside outside one most
+    all some none each any both many few think thought talk talked dream dreamt dreamed hear
+    heard course spite terms case behalf order head member manager director president mayor
+    captain job position role title
+    """
 )
 # Person nouns that can head a singular subject ("my brother live" -> "lives").
-PERSON_NOUNS = frozenset(
+PERSON_NOUNS = words(
     """
     brother sister mother father mom mum dad friend boss teacher girlfriend boyfriend husband
     wife son daughter neighbour neighbor colleague manager roommate flatmate cousin uncle aunt
     grandmother grandfather grandma grandpa child kid baby partner doctor coach professor
     landlord landlady dog cat family-friend boss owner tutor trainer
-    """.split()
+    """
 )
 # Collective or plural-only nouns that may take a plural verb.
 PLURAL_SUBJECT_NOUNS = frozenset({"people", "children", "men", "women", "police"})
@@ -934,186 +589,57 @@ UNCOUNTABLE_PLURALS: dict[str, str] = {
 }
 # Plurals above that are also verb forms or legitimate in some registers: only flagged after
 # a quantifier or determiner.
-AMBIGUOUS_PLURALS = frozenset(
-    {
-        "progresses",
-        "researches",
-        "peoples",
-        "evidences",
-        "accommodations",
-        "trainings",
-        "vocabularies",
-        "moneys",
-        "breads",
-        "mouses",
-    }
+AMBIGUOUS_PLURALS = words(
+    """
+    progresses researches peoples evidences accommodations trainings vocabularies moneys breads
+    mouses
+    """
 )
-UNCOUNTABLE_NOUNS = frozenset(
-    {
-        "information",
-        "advice",
-        "furniture",
-        "equipment",
-        "knowledge",
-        "homework",
-        "feedback",
-        "luggage",
-        "baggage",
-        "software",
-        "hardware",
-        "traffic",
-        "pollution",
-        "scenery",
-        "jewellery",
-        "jewelry",
-        "music",
-        "money",
-        "progress",
-        "research",
-        "evidence",
-        "news",
-        "accommodation",
-        "bread",
-        "weather",
-        "stuff",
-    }
+UNCOUNTABLE_NOUNS = words(
+    """
+    information advice furniture equipment knowledge homework feedback luggage baggage software
+    hardware traffic pollution scenery jewellery jewelry music money progress research evidence
+    news accommodation bread weather stuff
+    """
 )
 PLURAL_QUANTIFIERS = frozenset(
     {"many", "several", "few", "both", "various", "numerous", "these", "those"} | NUMBER_WORDS
 )
 # Nouns that are plural or invariant without -s, or that form measure compounds.
-INVARIANT_NOUNS = frozenset(
-    {
-        "people",
-        "police",
-        "cattle",
-        "staff",
-        "crew",
-        "fish",
-        "sheep",
-        "deer",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "dozen",
-        "percent",
-        "kind",
-        "sort",
-        "type",
-        "series",
-        "species",
-        "aircraft",
-        "data",
-        "media",
-        "times",
-        "euro",
-        "yen",
-        "pound",
-        "more",
-        "other",
-        "others",
-        "of",
-        "year-old",
-        "euros",
-    }
+INVARIANT_NOUNS = words(
+    """
+    people police cattle staff crew fish sheep deer hundred thousand million billion dozen
+    percent kind sort type series species aircraft data media times euro yen pound more other
+    others of year-old euros
+    """
 )
-MEASURE_COMPOUND_NEXT = frozenset(
-    {
-        "old",
-        "long",
-        "drive",
-        "walk",
-        "flight",
-        "trip",
-        "journey",
-        "ride",
-        "course",
-        "break",
-        "delay",
-        "shift",
-        "wait",
-        "away",
-        "later",
-        "before",
-        "ago",
-        "after",
-        "earlier",
-        "high",
-        "wide",
-        "deep",
-        "tall",
-    }
+MEASURE_COMPOUND_NEXT = words(
+    """
+    old long drive walk flight trip journey ride course break delay shift wait away high wide
+    deep tall
+    """
 )
 
 # grammar.past_tense
-PAST_MARKER_UNITS = frozenset(
+PAST_MARKER_UNITS = words(
     """
     night week weekend month year summer winter spring autumn fall time monday tuesday
     wednesday thursday friday saturday sunday semester term season christmas holiday holidays
     easter decade century january february march april may june july august september october
     november december
-    """.split()
+    """
 )
-PRESENT_MARKERS = frozenset(
-    {
-        "now",
-        "today",
-        "nowadays",
-        "currently",
-        "still",
-        "anymore",
-        "usually",
-        "generally",
-        "tomorrow",
-        "will",
-        "'ll",
-        "going",
-        "next",
-        "tonight",
-        "soon",
-        "later",
-    }
+PRESENT_MARKERS = words(
+    """
+    now today nowadays currently still anymore usually generally tomorrow will 'll tonight
+    """
 )
 # Verbs of thinking and saying whose present form frames a past story naturally.
-DISCOURSE_VERBS = frozenset(
-    {
-        "think",
-        "remember",
-        "guess",
-        "mean",
-        "know",
-        "believe",
-        "suppose",
-        "hope",
-        "wish",
-        "bet",
-        "say",
-        "admit",
-        "agree",
-        "doubt",
-        "imagine",
-        "recall",
-        "regret",
-        "miss",
-        "feel",
-        "realise",
-        "realize",
-        "understand",
-        "forget",
-        "reckon",
-        "assume",
-        "must",
-        "need",
-        "want",
-        "love",
-        "like",
-        "hate",
-        "prefer",
-        "enjoy",
-        "appreciate",
-        "see",
-        "notice",
-    }
+DISCOURSE_VERBS = words(
+    """
+    think remember guess mean know believe suppose hope wish bet say admit agree doubt imagine
+    recall regret miss feel realise realize understand forget reckon assume must need want love
+    like hate prefer enjoy appreciate see notice
+    """
 )
 COMPLEMENTISERS = frozenset({"that", "how", "what", "why", "where", "who", "whether", "if"})

@@ -5,25 +5,45 @@ from __future__ import annotations
 import math
 
 from speaking_pipeline.analysis.heuristic import lexicons as lx
+from speaking_pipeline.analysis.heuristic import thresholds as th
 from speaking_pipeline.analysis.heuristic.findings import Detection
 from speaking_pipeline.analysis.heuristic.text import Doc
 
 SYNONYMS: dict[str, str] = {
-    "difficult": "tough, demanding, challenging", "interesting": "fascinating, intriguing",
-    "important": "essential, crucial, significant", "problem": "issue, drawback, challenge",
-    "delicious": "tasty, flavourful, superb", "beautiful": "stunning, picturesque, lovely",
-    "amazing": "remarkable, incredible, impressive", "happy": "pleased, delighted, content",
-    "photo": "picture, shot, image (or 'them')", "cheap": "affordable, inexpensive, low-cost",
-    "fast": "quick, rapid, efficient", "different": "distinct, varied, unlike",
-    "expensive": "costly, pricey, overpriced", "boring": "dull, tedious, monotonous",
-    "tram": "it, the service, the line", "city": "it, the town, the place",
-    "help": "support, assist", "stressful": "demanding, hectic, nerve-racking",
-    "tired": "exhausted, worn out", "funny": "amusing, hilarious", "friendly": "welcoming, warm",
-    "busy": "hectic, packed", "quiet": "peaceful, calm", "phone": "it, the device",
-    "camera": "it, the device", "clean": "spotless, tidy", "slow": "sluggish, unhurried",
-    "popular": "well-liked, in demand", "useful": "handy, valuable", "easy": "simple, effortless",
-    "experience": "episode, time, adventure", "love": "adore, be fond of, enjoy",
-    "enjoy": "appreciate, love, relish", "place": "spot, location, venue",
+    "difficult": "tough, demanding, challenging",
+    "interesting": "fascinating, intriguing",
+    "important": "essential, crucial, significant",
+    "problem": "issue, drawback, challenge",
+    "delicious": "tasty, flavourful, superb",
+    "beautiful": "stunning, picturesque, lovely",
+    "amazing": "remarkable, incredible, impressive",
+    "happy": "pleased, delighted, content",
+    "photo": "picture, shot, image (or 'them')",
+    "cheap": "affordable, inexpensive, low-cost",
+    "fast": "quick, rapid, efficient",
+    "different": "distinct, varied, unlike",
+    "expensive": "costly, pricey, overpriced",
+    "boring": "dull, tedious, monotonous",
+    "tram": "it, the service, the line",
+    "city": "it, the town, the place",
+    "help": "support, assist",
+    "stressful": "demanding, hectic, nerve-racking",
+    "tired": "exhausted, worn out",
+    "funny": "amusing, hilarious",
+    "friendly": "welcoming, warm",
+    "busy": "hectic, packed",
+    "quiet": "peaceful, calm",
+    "phone": "it, the device",
+    "camera": "it, the device",
+    "clean": "spotless, tidy",
+    "slow": "sluggish, unhurried",
+    "popular": "well-liked, in demand",
+    "useful": "handy, valuable",
+    "easy": "simple, effortless",
+    "experience": "episode, time, adventure",
+    "love": "adore, be fond of, enjoy",
+    "enjoy": "appreciate, love, relish",
+    "place": "spot, location, venue",
 }
 STARTER_ALTERNATIVES: dict[str, str] = {
     "i think": "'In my view', 'It seems to me that', 'I'm convinced that', or just state it",
@@ -96,11 +116,17 @@ def detail(doc: Doc, detection: Detection, required: int) -> str:
         )
     if code == "structure.short_sentences":
         return (
-            f"{n} sentences have {8} words or fewer; the average is {m['mean_words']} words, "
+            f"{n} sentences have {th.SHORT_SENTENCE_WORDS} words or fewer; the average is "
+            f"{m['mean_words']} words, "
             f"with {m['subordinate_per_sentence']} subordinate clauses per sentence."
         )
-    if code in ("vocabulary.filler_words", "vocabulary.hedging", "vocabulary.vague_words",
-                "vocabulary.intensifier_overuse", "structure.false_starts"):
+    if code in (
+        "vocabulary.filler_words",
+        "vocabulary.hedging",
+        "vocabulary.vague_words",
+        "vocabulary.intensifier_overuse",
+        "structure.false_starts",
+    ):
         extra = ""
         if code == "vocabulary.intensifier_overuse" and m.get("stacked"):
             extra = f", {int(m['stacked'])} of them stacked ('very very')"
@@ -152,7 +178,9 @@ def suggestion(doc: Doc, detection: Detection) -> str:
         for h in detection.hits:
             if h.correction:
                 adjective = doc.tokens[h.last].norm
-                by_adjective.setdefault(adjective, f"'{doc.quote(h.first, h.last)}' -> {h.correction}")
+                by_adjective.setdefault(
+                    adjective, f"'{doc.quote(h.first, h.last)}' -> {h.correction}"
+                )
         swap = "; ".join(list(by_adjective.values())[:3])
         tail = f" For example: {swap}." if swap else ""
         return (

@@ -163,4 +163,6 @@ def _is_abbreviation(token: Token, text: str) -> bool:
         return False
     if token.norm in _ABBREVIATIONS:
         return True
+    if text[token.start : token.start + 4].casefold() in ("e.g.", "i.e."):
+        return True
     return bool(_LATIN_ABBREVIATION.search(text[max(0, token.start - 3) : token.end + 1]))

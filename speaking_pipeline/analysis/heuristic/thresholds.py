@@ -1,4 +1,4 @@
-"""When a pattern counts as recurring, and how much it matters: every number is in docs/heuristics.md."""
+"""When a pattern counts as recurring and how much it matters (explained in docs/heuristics.md)."""
 
 from __future__ import annotations
 
@@ -34,11 +34,11 @@ CODE_RULES: dict[str, CodeRule] = {
     "grammar.past_tense": CodeRule(Rule(3, 1.0), HIGH),
     "grammar.preposition": CodeRule(Rule(2, 0.8), MEDIUM),
     "grammar.plural_countable": CodeRule(Rule(2, 0.8), MEDIUM),
-    "vocabulary.filler_words": CodeRule(Rule(3, 1.5), MEDIUM),
-    "vocabulary.connector_overuse": CodeRule(Rule(4, 2.0), LOW),
-    "vocabulary.intensifier_overuse": CodeRule(Rule(4, 2.0), LOW),
-    "vocabulary.vague_words": CodeRule(Rule(5, 2.5), LOW),
-    "vocabulary.hedging": CodeRule(Rule(3, 1.5), LOW),
+    "vocabulary.filler_words": CodeRule(Rule(3, 1.2), MEDIUM),
+    "vocabulary.connector_overuse": CodeRule(Rule(4, 1.6), LOW),
+    "vocabulary.intensifier_overuse": CodeRule(Rule(4, 1.6), LOW),
+    "vocabulary.vague_words": CodeRule(Rule(5, 2.0), LOW),
+    "vocabulary.hedging": CodeRule(Rule(3, 1.2), LOW),
     "vocabulary.word_repetition": CodeRule(Rule(4, 0.0), LOW),
     "structure.repetitive_starters": CodeRule(Rule(3, 0.0), LOW),
     "structure.run_on_sentences": CodeRule(Rule(2, 0.0), MEDIUM),
@@ -56,6 +56,9 @@ CONNECTOR_MIN_SHARE = 0.4
 ADJECTIVE_REPETITION = Rule(4, 2.0)  # adjectives and adverbs
 NOUN_REPETITION = Rule(5, 3.5)
 VERB_REPETITION = Rule(6, 4.5)  # topic verbs (buy, cook) recur naturally
+# A repeated noun must bunch up: this many occurrences within this many words.
+REPETITION_CLUSTER_COUNT = 3
+REPETITION_CLUSTER_WORDS = 40
 
 # structure.repetitive_starters
 STARTER_MIN_SENTENCES = 5

@@ -1,5 +1,7 @@
 """Session assets: the uploaded audio (external), its transcript, insights and learner profile."""
 
+import os
+
 from dagster import (
     AssetExecutionContext,
     AssetSpec,
@@ -28,8 +30,15 @@ TRANSCRIPT_CODE_VERSION = "transcript-1"
 INSIGHTS_CODE_VERSION = "insights-1"
 PROFILE_CODE_VERSION = "profile-1"
 
+# Base delay of the provider retries (then ~3x, ~7x: exponential, with jitter so that many
+# runs hit by one outage do not retry in step). Read when the code location loads; tests
+# shorten it.
+PROVIDER_RETRY_DELAY_ENV = "PROVIDER_RETRY_DELAY_SECS"
 provider_retry = RetryPolicy(
-    max_retries=3, delay=2, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS
+    max_retries=3,
+    delay=float(os.environ.get(PROVIDER_RETRY_DELAY_ENV, "2")),
+    backoff=Backoff.EXPONENTIAL,
+    jitter=Jitter.PLUS_MINUS,
 )
 
 session_audio = AssetSpec(
@@ -45,8 +54,13 @@ session_audio = AssetSpec(
 
 
 def _permanent(step: str, error: Exception) -> Failure:
-    # Failure with allow_retries=False stops the RetryPolicy: retrying cannot help.
-    return Failure(description=f"{step}: {error}", allow_retries=False)
+    # Failure with allow_retries=False stops the RetryPolicy: retrying cannot help. The
+    # description is the bare cause: the failure sensor names the step itself.
+    return Failure(
+        description=str(error),
+        metadata={"step": step, "error_type": type(error).__name__},
+        allow_retries=False,
+    )
 
 
 @asset(

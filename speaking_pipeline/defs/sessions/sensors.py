@@ -1,12 +1,18 @@
 """Sensors that launch session runs and write their outcome back to the session row."""
 
+import os
+import time
 from collections.abc import Mapping
 
 from dagster import (
+    DagsterEvent,
+    DagsterInstance,
+    DagsterRun,
     DagsterRunStatus,
     DefaultSensorStatus,
     RunFailureSensorContext,
     RunRequest,
+    RunsFilter,
     RunStatusSensorContext,
     SensorEvaluationContext,
     SensorResult,
@@ -21,9 +27,10 @@ from speaking_pipeline.db import repository as repo
 from speaking_pipeline.db.engine import session_scope
 from speaking_pipeline.db.models import SessionStatus, SpeakingSession
 from speaking_pipeline.defs.resources import DatabaseResource
-from speaking_pipeline.defs.sessions.jobs import process_session_job
+from speaking_pipeline.defs.sessions.assets import insights
+from speaking_pipeline.defs.sessions.jobs import process_session_job, reanalyze_sessions_job
 from speaking_pipeline.defs.sessions.partitions import sessions_partitions
-from speaking_pipeline.domain.failures import describe_failure
+from speaking_pipeline.domain.failures import describe_failure, error_text
 from speaking_pipeline.domain.recovery import Recovery, StuckSession, decide
 from speaking_pipeline.pipeline.intake import request_processing
 
@@ -31,6 +38,10 @@ WILL_RETRY_TAG = "dagster/will_retry"
 PARTITION_TAG = "dagster/partition"
 # Fast enough that a learner waiting on `submit` sees the result within seconds.
 STATUS_SENSOR_INTERVAL = 2
+# Both jobs move a session's status (re-analysis of a FAILED session goes through
+# ANALYZING), so both report their outcome.
+SESSION_JOBS = [process_session_job, reanalyze_sessions_job]
+SESSION_JOB_NAMES = {job.name for job in SESSION_JOBS}
 
 
 def _session_of(tags: Mapping[str, str]) -> str | None:
@@ -79,7 +90,7 @@ def session_intake_sensor(
 
 @run_status_sensor(
     run_status=DagsterRunStatus.SUCCESS,
-    monitored_jobs=[process_session_job],
+    monitored_jobs=SESSION_JOBS,
     minimum_interval_seconds=STATUS_SENSOR_INTERVAL,
     default_status=DefaultSensorStatus.RUNNING,
     description="Marks a session DONE when its processing run succeeds.",
@@ -97,8 +108,31 @@ def session_done_sensor(context: RunStatusSensorContext, database: DatabaseResou
         )
 
 
+def _failure_cause(event: DagsterEvent) -> str | None:
+    """What went wrong in a failed step: a Failure's description (permanent errors), else
+    the exception that exhausted the retries."""
+    data = event.step_failure_data
+    if data is None:
+        return None
+    if data.user_failure_data is not None and data.user_failure_data.description:
+        return data.user_failure_data.description
+    error = data.error
+    # After the last retry Dagster records "Exceeded max_retries of N", with the exception
+    # that caused the retries (inside Dagster's own wrappers) as its cause.
+    while error is not None and error.cause is not None:
+        wrapper = error.message.startswith("Exceeded max_retries") or (
+            error.cls_name or ""
+        ).startswith("Dagster")
+        if not wrapper:
+            break
+        error = error.cause
+    if error is None:
+        return None
+    return error_text(error.cls_name, error.message)
+
+
 @run_failure_sensor(
-    monitored_jobs=[process_session_job],
+    monitored_jobs=SESSION_JOBS,
     minimum_interval_seconds=STATUS_SENSOR_INTERVAL,
     default_status=DefaultSensorStatus.RUNNING,
     description="Marks a session FAILED when its run fails and no retry remains.",
@@ -111,12 +145,7 @@ def session_failed_sensor(context: RunFailureSensorContext, database: DatabaseRe
     if session_id is None:
         return
     steps = [
-        (
-            event.step_key or "run",
-            event.step_failure_data.error.message
-            if event.step_failure_data and event.step_failure_data.error
-            else None,
-        )
+        (event.step_key or "run", _failure_cause(event))
         for event in context.get_step_failure_events()
     ]
     message = describe_failure(steps, context.failure_event.message)
@@ -127,6 +156,8 @@ def session_failed_sensor(context: RunFailureSensorContext, database: DatabaseRe
 
 
 STUCK_AFTER_SECS = 300
+# Tests and operators can shorten the wait (seconds), read at each evaluation.
+STUCK_AFTER_ENV = "STUCK_SESSION_AFTER_SECS"
 LIVE_STATUSES = [
     DagsterRunStatus.QUEUED,
     DagsterRunStatus.NOT_STARTED,
@@ -136,22 +167,63 @@ LIVE_STATUSES = [
 ]
 
 
+def _stuck_after_secs() -> float:
+    return float(os.environ.get(STUCK_AFTER_ENV, STUCK_AFTER_SECS))
+
+
+def _completes_analysis(run: DagsterRun) -> bool:
+    """A successful run whose selection covered the insights (and so the whole session)."""
+    if run.status is not DagsterRunStatus.SUCCESS:
+        return False
+    if run.asset_selection is None:
+        return run.job_name in SESSION_JOB_NAMES
+    return insights.key in run.asset_selection
+
+
+def _session_state(
+    instance: DagsterInstance,
+    session_id: str,
+    status: SessionStatus,
+    requested: bool,
+    age_secs: float,
+) -> tuple[StuckSession, int]:
+    """What Dagster knows about the session's runs, of any job (a re-analysis or a UI
+    materialisation is as alive as a processing run); also returns the number of runs."""
+    records = instance.get_run_records(RunsFilter(tags={PARTITION_TAG: session_id}))
+    now = time.time()
+    live = sum(1 for r in records if r.dagster_run.status in LIVE_STATUSES)
+    pending = [
+        now - (r.end_time or now) for r in records if r.dagster_run.is_complete_and_waiting_to_retry
+    ]
+    newest = max(records, key=lambda r: r.create_timestamp, default=None)
+    state = StuckSession(
+        status=status.value,
+        requested=requested,
+        age_secs=age_secs,
+        live_runs=live,
+        finished_runs=len(records) - live,
+        retry_pending_secs=min(pending) if pending else None,
+        last_run_completed=newest is not None and _completes_analysis(newest.dagster_run),
+    )
+    return state, len(records)
+
+
 @sensor(
     job=process_session_job,
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.RUNNING,
     description=(
         "Finds sessions left UPLOADED/TRANSCRIBING/ANALYZING with no live run (a lost "
-        "delivery, a killed worker) and requests, relaunches or fails them."
+        "delivery, a killed worker, a missed run event) and requests, relaunches, "
+        "completes or fails them."
     ),
 )
 def stuck_session_sensor(
     context: SensorEvaluationContext, database: DatabaseResource
 ) -> SensorResult | SkipReason:
-    from dagster import RunsFilter
-
     url = database.get_url()
     now = repo.utcnow()
+    stuck_after = _stuck_after_secs()
     with session_scope(url) as db:
         rows = db.execute(
             select(
@@ -163,29 +235,30 @@ def stuck_session_sensor(
         ).all()
     requests: list[RunRequest] = []
     for session_id, status, requested_at, updated_at in rows:
-        runs = context.instance.get_runs(
-            RunsFilter(job_name=process_session_job.name, tags={PARTITION_TAG: session_id})
+        state, attempts = _session_state(
+            context.instance,
+            session_id,
+            status,
+            requested_at is not None,
+            (now - updated_at).total_seconds(),
         )
-        live = sum(1 for r in runs if r.status in LIVE_STATUSES)
-        state = StuckSession(
-            status=status.value,
-            requested=requested_at is not None,
-            age_secs=(now - updated_at).total_seconds(),
-            live_runs=live,
-            finished_runs=len(runs) - live,
-        )
-        action = decide(state, stuck_after_secs=STUCK_AFTER_SECS)
+        action = decide(state, stuck_after_secs=stuck_after)
         if action is Recovery.REQUEST:
             request_processing(url, session_id)
         elif action is Recovery.RELAUNCH:
             context.log.info("relaunching stuck session %s (%s)", session_id, status.value)
             requests.append(
                 RunRequest(
-                    run_key=f"{intake_run_key(session_id)}:relaunch:{len(runs)}",
+                    # Deterministic per attempt: a second evaluation before the run shows
+                    # up asks for the same run_key, which Dagster drops.
+                    run_key=f"{intake_run_key(session_id)}:relaunch:{attempts}",
                     partition_key=session_id,
-                    tags={"speaking/session": session_id, "speaking/relaunch": str(len(runs))},
+                    tags={"speaking/session": session_id, "speaking/relaunch": str(attempts)},
                 )
             )
+        elif action is Recovery.MARK_DONE:
+            with session_scope(url) as db:
+                repo.move_status(db, session_id, SessionStatus.DONE, allowed_from=repo.IN_FLIGHT)
         elif action is Recovery.FAIL:
             with session_scope(url) as db:
                 repo.move_status(
@@ -194,7 +267,7 @@ def stuck_session_sensor(
                     SessionStatus.FAILED,
                     allowed_from=repo.IN_FLIGHT,
                     error_message=(
-                        f"processing stopped without finishing after {len(runs)} attempts"
+                        f"processing stopped without finishing after {attempts} attempts"
                     ),
                 )
     if not requests:

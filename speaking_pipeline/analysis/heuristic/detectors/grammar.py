@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from speaking_pipeline.analysis.heuristic import lexicons as lx
@@ -49,16 +50,58 @@ def _prev_word(doc: Doc, token: Token) -> Token | None:
 
 _THE_PLACES = frozenset(
     {
-        "cinema", "theatre", "theater", "supermarket", "office", "station", "airport", "beach",
-        "park", "gym", "museum", "farm", "bank", "library", "market", "mall", "pharmacy",
-        "bakery", "doctor", "dentist", "centre", "center", "city", "countryside", "mountains",
+        "cinema",
+        "theatre",
+        "theater",
+        "supermarket",
+        "office",
+        "station",
+        "airport",
+        "beach",
+        "park",
+        "gym",
+        "museum",
+        "farm",
+        "bank",
+        "library",
+        "market",
+        "mall",
+        "pharmacy",
+        "bakery",
+        "doctor",
+        "dentist",
+        "centre",
+        "center",
+        "city",
+        "countryside",
+        "mountains",
     }
 )
 _ARTICLE_PREPOSITIONS = frozenset(
     {
-        "in", "at", "to", "from", "into", "near", "for", "with", "without", "on", "under",
-        "behind", "inside", "outside", "as", "of", "about", "through", "across", "around",
-        "during", "onto", "towards",
+        "in",
+        "at",
+        "to",
+        "from",
+        "into",
+        "near",
+        "for",
+        "with",
+        "without",
+        "on",
+        "under",
+        "behind",
+        "inside",
+        "outside",
+        "as",
+        "of",
+        "about",
+        "through",
+        "across",
+        "around",
+        "during",
+        "onto",
+        "towards",
     }
 )
 
@@ -66,14 +109,12 @@ _ARTICLE_PREPOSITIONS = frozenset(
 def _noun_needs_article(doc: Doc, noun: Token, modifiers: int) -> str | None:
     """Which article a bare noun here needs: 'a', 'the', or None if it may stand bare."""
     norm = noun.norm
-    if noun.capitalised and noun.ends_sentence_before is False and doc.prev(noun) is not None:
-        if norm not in lx.COUNT_NOUNS:
-            return None
+    is_name = noun.capitalised and not noun.ends_sentence_before and doc.prev(noun) is not None
+    if is_name and norm not in lx.COUNT_NOUNS:
+        return None
     if norm in lx.UNIQUE_NOUNS:
         kind = "the"
-    elif norm in lx.COUNT_NOUNS:
-        kind = "a"
-    elif norm in lx.INSTITUTIONAL_NOUNS and modifiers:
+    elif norm in lx.COUNT_NOUNS or (norm in lx.INSTITUTIONAL_NOUNS and modifiers):
         kind = "a"
     else:
         return None
@@ -125,7 +166,7 @@ def article_omission(doc: Doc) -> Detection | None:
             continue
         modifiers = modifier_chain(doc, nxt.index)
         noun = doc.next(nxt, modifiers) if modifiers else nxt
-        if noun is None or noun.comma_before and modifiers:
+        if noun is None or (noun.comma_before and modifiers):
             continue
         kind = _noun_needs_article(doc, noun, modifiers)
         if kind is None:
@@ -141,9 +182,9 @@ def article_omission(doc: Doc) -> Detection | None:
             continue  # "in secondary school"
         if _bare_noun_allowed(doc, trigger, noun, modifiers, is_prep, lemma):
             continue
-        if is_prep and kind == "a" and not modifiers and norm in ("to", "at", "from", "into"):
-            if noun.norm in _THE_PLACES:
-                kind = "the"
+        directional = norm in ("to", "at", "from", "into")
+        if is_prep and kind == "a" and not modifiers and directional and noun.norm in _THE_PLACES:
+            kind = "the"
         hits.append(
             Hit(
                 trigger.index,
@@ -181,13 +222,10 @@ def _bare_noun_allowed(
         # "to" + verb-like noun is usually an infinitive ("to park", "to book").
         if norm == "to" and not modifiers and morph.is_base_verb(noun.norm):
             return True
-        if norm in ("for", "during", "in", "about") and noun.norm in ("year", "week", "month"):
-            after = doc.next(noun)
-            if after is not None and after.norm.isdigit():
-                return True
-    if trigger.norm in ("'s", "it's", "that's", "there's", "what's") and noun.norm == "time":
-        return True
-    return False
+        after = doc.next(noun)
+        if noun.norm in ("year", "week", "month") and after is not None and after.norm.isdigit():
+            return True  # "in year 2010" is rare; "for week 3" is a label
+    return trigger.norm in ("'s", "it's", "that's", "there's", "what's") and noun.norm == "time"
 
 
 def _superlatives(doc: Doc) -> list[Hit]:
@@ -227,17 +265,25 @@ def _fixed_article_phrases(doc: Doc) -> list[Hit]:
         norm = token.norm
         if norm == "same" and not (is_determiner(before) or (before and before.norm == "very")):
             if before is not None and after is not None:
-                hits.append(
-                    Hit(before.index, token.index, "same", f"{before.text} the same")
-                )
+                hits.append(Hit(before.index, token.index, "same", f"{before.text} the same"))
         elif norm == "lot" and after is not None and after.norm == "of":
-            if before is None or before.norm not in ("a", "the", "whole", "parking", "this", "that"):
+            if before is None or before.norm not in (
+                "a",
+                "the",
+                "whole",
+                "parking",
+                "this",
+                "that",
+            ):
                 start = before.index if before is not None else token.index
                 hits.append(Hit(start, after.index, "lot of", "a lot of"))
         elif norm == "half" and after is not None and after.norm == "hour":
             hits.append(Hit(token.index, after.index, "half hour", "half an hour"))
-        elif norm == "in" and after is not None and after.norm in ("past", "morning", "evening",
-                                                                    "afternoon"):
+        elif (
+            norm == "in"
+            and after is not None
+            and after.norm in ("past", "morning", "evening", "afternoon")
+        ):
             following = doc.next(after)
             if following is None or following.norm not in lx.COUNT_NOUNS:
                 hits.append(
@@ -248,7 +294,12 @@ def _fixed_article_phrases(doc: Doc) -> list[Hit]:
             noun = doc.next(after, modifiers) if modifiers else after
             if noun is not None and noun.norm in lx.COUNT_NOUNS:
                 hits.append(
-                    Hit(token.index, noun.index, "such", f"such a {_phrase(doc, after.index, noun.index)}")
+                    Hit(
+                        token.index,
+                        noun.index,
+                        "such",
+                        f"such a {_phrase(doc, after.index, noun.index)}",
+                    )
                 )
     return hits
 
@@ -257,18 +308,63 @@ def _fixed_article_phrases(doc: Doc) -> list[Hit]:
 
 _OBJECT_TAKING = frozenset(
     {
-        "make", "makes", "made", "making", "let", "lets", "help", "helps", "helped", "see", "saw",
-        "watch", "watched", "hear", "heard", "have", "has", "had", "feel", "felt", "get", "got",
-        "find", "found", "keep", "kept", "leave", "left", "want", "wanted", "like", "liked",
-        "love", "loved", "need", "needed", "take", "took", "put", "bring", "brought",
+        "make",
+        "makes",
+        "made",
+        "making",
+        "let",
+        "lets",
+        "help",
+        "helps",
+        "helped",
+        "see",
+        "saw",
+        "watch",
+        "watched",
+        "hear",
+        "heard",
+        "have",
+        "has",
+        "had",
+        "feel",
+        "felt",
+        "get",
+        "got",
+        "find",
+        "found",
+        "keep",
+        "kept",
+        "leave",
+        "left",
+        "want",
+        "wanted",
+        "like",
+        "liked",
+        "love",
+        "loved",
+        "need",
+        "needed",
+        "take",
+        "took",
+        "put",
+        "bring",
+        "brought",
     }
 )
 _LIKE_OBJECTS = frozenset(
     lx.OBJECT_PRONOUNS | lx.DETERMINERS | {"to", "it", "this", "that", "them", "him", "her"}
 )
 _SUBJUNCTIVE_CUES = frozenset({"if", "wish", "though", "suppose", "imagine"})
-_WAS_WERE = {"is": "are", "was": "were", "has": "have", "does": "do", "doesn't": "don't",
-             "hasn't": "haven't", "isn't": "aren't", "wasn't": "weren't"}
+_WAS_WERE = {
+    "is": "are",
+    "was": "were",
+    "has": "have",
+    "does": "do",
+    "doesn't": "don't",
+    "hasn't": "haven't",
+    "isn't": "aren't",
+    "wasn't": "weren't",
+}
 _SINGULAR_VERBS = frozenset(_WAS_WERE)
 
 
@@ -414,8 +510,14 @@ def _there_is_plural(doc: Doc) -> list[Hit]:
         )
         if plural_next:
             fixed = "there were" if verb.norm == "was" else "there are"
-            hits.append(Hit(token.index, quantity.index, f"there {verb.norm} {quantity.norm}",
-                            f"{fixed} {quantity.text}"))
+            hits.append(
+                Hit(
+                    token.index,
+                    quantity.index,
+                    f"there {verb.norm} {quantity.norm}",
+                    f"{fixed} {quantity.text}",
+                )
+            )
     return hits
 
 
@@ -424,18 +526,50 @@ def _there_is_plural(doc: Doc) -> list[Hit]:
 _AGO = re.compile(r"\bago\b")
 _LAST = frozenset({"last"})
 _PAST_PHRASES: tuple[tuple[str, ...], ...] = (
-    ("yesterday",), ("the", "other", "day"), ("back", "then"), ("at", "that", "time"),
-    ("that", "day"), ("that", "night"), ("that", "morning"), ("that", "evening"),
-    ("the", "next", "day"), ("the", "next", "morning"), ("the", "day", "before"),
-    ("as", "a", "child"), ("as", "a", "kid"), ("in", "the", "past"), ("once", "upon"),
-    ("the", "following", "day"), ("when", "i", "was"), ("when", "we", "were"),
-    ("when", "he", "was"), ("when", "she", "was"), ("when", "they", "were"),
+    ("yesterday",),
+    ("the", "other", "day"),
+    ("back", "then"),
+    ("at", "that", "time"),
+    ("that", "day"),
+    ("that", "night"),
+    ("that", "morning"),
+    ("that", "evening"),
+    ("the", "next", "day"),
+    ("the", "next", "morning"),
+    ("the", "day", "before"),
+    ("as", "a", "child"),
+    ("as", "a", "kid"),
+    ("in", "the", "past"),
+    ("once", "upon"),
+    ("the", "following", "day"),
+    ("when", "i", "was"),
+    ("when", "we", "were"),
+    ("when", "he", "was"),
+    ("when", "she", "was"),
+    ("when", "they", "were"),
 )
 _PRESENT_PHRASES: tuple[tuple[str, ...], ...] = (
-    ("these", "days"), ("since", "then"), ("looking", "back"), ("at", "the", "moment"),
-    ("right", "now"), ("at", "present"), ("in", "general"), ("every", "time"),
-    ("next", "week"), ("next", "month"), ("next", "year"), ("next", "time"),
-    ("next", "summer"), ("next", "weekend"), ("going", "to"),
+    ("these", "days"),
+    ("since", "then"),
+    ("looking", "back"),
+    ("at", "the", "moment"),
+    ("right", "now"),
+    ("at", "present"),
+    ("in", "general"),
+    ("every", "time"),
+    ("next", "week"),
+    ("next", "month"),
+    ("next", "year"),
+    ("next", "time"),
+    ("next", "summer"),
+    ("next", "weekend"),
+    ("going", "to"),
+    ("this", "year"),
+    ("this", "week"),
+    ("this", "month"),
+    ("this", "semester"),
+    ("this", "term"),
+    ("this", "season"),
 )
 # A present "I think / I guess" frames the talk in the present, not in a past story.
 _PRESENT_FRAMES = frozenset({"think", "guess", "believe", "suppose", "feel", "mean", "hope"})
@@ -443,21 +577,88 @@ _ROUTINE = frozenset({"every", "always", "usually", "often", "sometimes", "norma
 _HABITUAL = _ROUTINE | {"twice", "once", "times"}
 _STATIVE = frozenset(
     {
-        "be", "have", "live", "work", "study", "own", "belong", "contain", "seem", "look",
-        "sound", "stay", "teach", "cost", "weigh", "exist", "matter", "depend", "include",
+        "be",
+        "have",
+        "live",
+        "work",
+        "study",
+        "own",
+        "belong",
+        "contain",
+        "seem",
+        "look",
+        "sound",
+        "stay",
+        "teach",
+        "cost",
+        "weigh",
+        "exist",
+        "matter",
+        "depend",
+        "include",
     }
 )
-_PERFECT_AUX = frozenset({"have", "has", "had", "'ve", "'s", "been", "be", "being", "is", "are",
-                          "was", "were", "am", "get", "got", "i've", "we've", "they've", "you've"})
+_PERFECT_AUX = frozenset(
+    {
+        "have",
+        "has",
+        "had",
+        "'ve",
+        "'s",
+        "been",
+        "be",
+        "being",
+        "is",
+        "are",
+        "was",
+        "were",
+        "am",
+        "get",
+        "got",
+        "i've",
+        "we've",
+        "they've",
+        "you've",
+    }
+)
 _REPORTING = frozenset(
     {
-        "realise", "realize", "say", "tell", "explain", "learn", "discover", "find", "notice",
-        "hear", "read", "think", "know", "believe", "feel", "see", "understand",
-        "decide", "agree", "answer", "reply", "write", "show", "admit", "mean", "guess",
+        "realise",
+        "realize",
+        "say",
+        "tell",
+        "explain",
+        "learn",
+        "discover",
+        "find",
+        "notice",
+        "hear",
+        "read",
+        "think",
+        "know",
+        "believe",
+        "feel",
+        "see",
+        "understand",
+        "decide",
+        "agree",
+        "answer",
+        "reply",
+        "write",
+        "show",
+        "admit",
+        "mean",
+        "guess",
     }
 )
-_SUBJECT_BE = {"i'm": "I was", "he's": "he was", "she's": "she was", "we're": "we were",
-               "they're": "they were", "you're": "you were"}
+_SUBJECT_BE = {
+    "i'm": "I was",
+    "he's": "he was",
+    "she's": "she was",
+    "we're": "we were",
+    "they're": "they were",
+    "you're": "you were",
+}
 
 
 def _has_phrase(doc: Doc, sentence: Sentence, phrases: tuple[tuple[str, ...], ...]) -> list[int]:
@@ -485,9 +686,49 @@ def _past_markers(doc: Doc, sentence: Sentence) -> list[int]:
 
 _PAST_NEGATIVES = frozenset({"didn't", "wasn't", "weren't", "couldn't", "hadn't"})
 _PAST_SUBJECT_LINKS = frozenset(
-    lx.SUBJECT_PRONOUNS | {"and", "then", "but", "so", "also", "finally", "first", "later",
-                           "who", "which", "that", "just", "suddenly", "eventually", "never",
-                           "always", "often", "once", "soon", "immediately", "actually"}
+    lx.SUBJECT_PRONOUNS
+    | {
+        "and",
+        "then",
+        "but",
+        "so",
+        "also",
+        "finally",
+        "first",
+        "later",
+        "who",
+        "which",
+        "that",
+        "just",
+        "suddenly",
+        "eventually",
+        "never",
+        "always",
+        "often",
+        "once",
+        "soon",
+        "immediately",
+        "actually",
+    }
+)
+
+
+_PARTICIPLE_GAP = frozenset(
+    {
+        "a",
+        "bit",
+        "little",
+        "not",
+        "quite",
+        "rather",
+        "more",
+        "less",
+        "slightly",
+        "somewhat",
+        "fairly",
+        "too",
+        "all",
+    }
 )
 
 
@@ -504,10 +745,23 @@ def is_finite_past(doc: Doc, token: Token) -> bool:
     if norm == "had":
         after = doc.next(token)
         return after is None or after.norm != "better"
-    window = doc.tokens[max(0, token.index - 2) : token.index]
-    if any(t.sentence == token.sentence and (
-        t.norm in _PERFECT_AUX or t.norm in lx.COPULA_CONTRACTIONS) for t in window):
-        return False
+    # A participle after be/have, possibly with adverbs between: "was packed",
+    # "are sometimes a bit annoyed", "has finally changed".
+    back = token.index - 1
+    while back >= 0 and token.index - back <= 5:
+        word = doc.tokens[back]
+        if word.sentence != token.sentence:
+            break
+        if word.norm in _PERFECT_AUX or word.norm in lx.COPULA_CONTRACTIONS:
+            return False
+        gap_word = (
+            word.norm in _PARTICIPLE_GAP
+            or word.norm in lx.FREQUENCY_ADVERBS
+            or word.norm in lx.INTENSIFIERS
+        )
+        if not gap_word:
+            break
+        back -= 1
     if before is None:
         return False
     if is_determiner(before) or before.norm in lx.PREPOSITIONS:
@@ -520,7 +774,8 @@ def is_finite_past(doc: Doc, token: Token) -> bool:
         return True
     # A noun or a name right before: "my friend decided", "Marta booked".
     return (before.capitalised and before.index > 0) or (
-        morph.is_noun(before.norm) and not morph.is_adjective(before.norm)
+        morph.is_noun(before.norm)
+        and not morph.is_adjective(before.norm)
         and before.norm not in lx.STOPWORDS
     )
 
@@ -544,6 +799,13 @@ def _simple_past_positions(doc: Doc, sentence: Sentence) -> list[int]:
             opener is not None and opener.norm in _EMBEDDING
         ):
             continue
+        subject = doc.prev(token)
+        if (
+            subject is not None
+            and subject.norm in lx.SUBJECT_PRONOUNS
+            and not _clause_initial(doc, subject)
+        ):
+            continue  # "the best thing I found": a relative clause without "that"
         found.append(token.index)
     return found
 
@@ -597,7 +859,7 @@ def _subject_here(doc: Doc, token: Token) -> bool:
         if candidate.sentence != token.sentence:
             return False
         if candidate.norm in lx.POSSESSIVES or candidate.norm in ("the", "this", "that"):
-            return subject_position(doc, candidate)
+            return _clause_initial(doc, candidate)
         if steps < 2 and start != token.index and morph.is_adjective(candidate.norm):
             start -= 1
             steps += 1
@@ -607,14 +869,40 @@ def _subject_here(doc: Doc, token: Token) -> bool:
 
 
 _TIME_WORDS = lx.PAST_MARKER_UNITS | {
-    "day", "morning", "evening", "afternoon", "ago", "then", "yesterday", "today", "tonight",
-    "now", "later", "lunchtime", "dinner", "lunch", "breakfast", "concert", "tour", "match",
-    "class", "work", "school", "trip", "party", "meeting", "game", "show", "film", "movie",
+    "day",
+    "morning",
+    "evening",
+    "afternoon",
+    "ago",
+    "then",
+    "yesterday",
+    "today",
+    "tonight",
+    "now",
+    "later",
+    "lunchtime",
+    "dinner",
+    "lunch",
+    "breakfast",
+    "concert",
+    "tour",
+    "match",
+    "class",
+    "work",
+    "school",
+    "trip",
+    "party",
+    "meeting",
+    "game",
+    "show",
+    "film",
+    "movie",
 }
 
 
 def _clause_initial(doc: Doc, subject: Token) -> bool:
-    """The pronoun opens its clause, possibly after a fronted time phrase ('After the tour we')."""
+    """The word opens its clause, possibly after a fronted phrase ('After the tour we',
+    'At lunchtime my grandmother'), but not inside a relative clause ('the thing I found')."""
     if subject_position(doc, subject):
         return True
     start, _ = _clause_bounds(doc, subject)
@@ -622,11 +910,25 @@ def _clause_initial(doc: Doc, subject: Token) -> bool:
     if not fronted:
         return True
     first = fronted[0]
-    return (first.norm in lx.PREPOSITIONS or first.norm in _TIME_WORDS) and all(
-        t.norm in lx.PREPOSITIONS or is_determiner(t) or t.norm in _TIME_WORDS
-        or morph.is_adjective(t.norm) or t.norm.isdigit() or t.capitalised
+    # "After the tour we ...", "Last Saturday me and my friends we ...".
+    fronted_phrase = (
+        first.norm in lx.PREPOSITIONS
+        or _is_time_word(first)
+        or any(t.norm in ("and", "last", "yesterday", "ago") for t in fronted)
+    )
+    if not fronted_phrase:
+        return False
+    return not any(
+        t.norm in lx.SUBJECT_PRONOUNS
+        or t.norm in lx.AUXILIARIES
+        or morph.is_simple_past(t.norm)
+        or morph.is_third_person(t.norm)
         for t in fronted
     )
+
+
+def _is_time_word(token: Token) -> bool:
+    return token.norm in _TIME_WORDS or morph.singular_of(token.norm) in _TIME_WORDS
 
 
 def _present_candidates(doc: Doc, sentence: Sentence) -> list[tuple[Token, Token, str]]:
@@ -664,9 +966,13 @@ def _present_candidates(doc: Doc, sentence: Sentence) -> list[tuple[Token, Token
             continue
         vnorm = verb.norm
         after = doc.next(verb)
-        if norm not in lx.SUBJECT_PRONOUNS and norm not in lx.PERSON_NOUNS and (
-            morph.is_plural_noun(vnorm)
-            or (morph.is_noun(vnorm) and after is not None and morph.is_simple_past(after.norm))
+        if (
+            norm not in lx.SUBJECT_PRONOUNS
+            and norm not in lx.PERSON_NOUNS
+            and (
+                morph.is_plural_noun(vnorm)
+                or (morph.is_noun(vnorm) and after is not None and morph.is_simple_past(after.norm))
+            )
         ):
             continue  # "awareness campaigns", "the turning point came": nouns, not verbs
         past: str | None
@@ -692,8 +998,10 @@ def _present_candidates(doc: Doc, sentence: Sentence) -> list[tuple[Token, Token
                 continue  # "found" is also the past of "find"
             if morph.is_third_person(vnorm) and norm in lx.NON_THIRD_PRONOUNS:
                 continue
-            if norm not in lx.SUBJECT_PRONOUNS and after is not None and (
-                after.norm in lx.BE_FORMS or after.norm in lx.AUXILIARIES
+            if (
+                norm not in lx.SUBJECT_PRONOUNS
+                and after is not None
+                and (after.norm in lx.BE_FORMS or after.norm in lx.AUXILIARIES)
             ):
                 continue  # "the bus stop was": a compound noun, not a verb
             past = morph.past_of(vnorm)
@@ -705,16 +1013,28 @@ def _present_candidates(doc: Doc, sentence: Sentence) -> list[tuple[Token, Token
     return found
 
 
+NARRATIVE_MIN_PAST = 6
 _SEQUENCERS = frozenset(
-    {"after", "later", "then", "afterwards", "eventually", "finally", "suddenly", "soon",
-     "next", "within"}
+    {
+        "after",
+        "later",
+        "then",
+        "afterwards",
+        "eventually",
+        "finally",
+        "suddenly",
+        "soon",
+        "next",
+        "within",
+    }
 )
 _CAUSAL = frozenset({"because", "since", "as", "where", "which", "who", "while", "whereas"})
 _NARRATORS = frozenset({"i", "we", "he", "she", "they"})
 
 
-def _state_anchored(doc: Doc, subject: Token, clause_start: int, markers: list[int],
-                    pasts: list[int]) -> bool:
+def _state_anchored(
+    doc: Doc, subject: Token, clause_start: int, markers: list[int], pasts: list[int]
+) -> bool:
     """A state ('I am', 'we have') is past only with an anchor earlier in its own clause,
     or a time marker before it with no clause link in between ('Last summer, I am ...')."""
     if any(clause_start <= a < subject.index for a in markers + pasts):
@@ -726,66 +1046,141 @@ def _state_anchored(doc: Doc, subject: Token, clause_start: int, markers: list[i
     return False
 
 
-def past_tense(doc: Doc) -> Detection | None:
+@dataclass
+class _SentenceTense:
+    hits: list[Hit]  # present verbs anchored to a past time in the sentence itself
+    waiting: list[Hit]  # present verbs that are wrong if the story around is in the past
+    present_evidence: bool  # the sentence shows it is about now
+    routine: bool
+    habitual: bool
+    opener: str
+    sets_past: bool  # the sentence itself is in the past
+    strong: bool  # ... clearly (more past anchors than present verbs)
+    past_verbs: int
+    present_verbs: int
+
+
+def _sentence_tense(doc: Doc, sentence: Sentence) -> _SentenceTense:
+    markers = _past_markers(doc, sentence)
+    pasts = _simple_past_positions(doc, sentence)
+    presents = _present_markers(doc, sentence)
+    habitual = any(t.norm in _HABITUAL for t in sentence.tokens)
+    framed = _present_frame(doc, sentence)
+    candidates = _present_candidates(doc, sentence)
+    if not doc.punctuated:
+        # Without full stops a "sentence" can be the whole transcript: only nearby anchors count.
+        return _sentence_tense_unpunctuated(doc, sentence, markers, pasts, presents, candidates)
+    # Present verbs we leave alone (states, things as subjects) show the sentence is
+    # about now, so a past frame from around it does not apply.
+    present_evidence = framed
     hits: list[Hit] = []
-    carried = "none"  # how strongly the previous sentence set a past time frame
-    for sentence in doc.sentences:
-        markers = _past_markers(doc, sentence)
-        pasts = _simple_past_positions(doc, sentence)
-        presents = _present_markers(doc, sentence)
-        habitual = any(t.norm in _HABITUAL for t in sentence.tokens)
-        routine = any(t.norm in _ROUTINE for t in sentence.tokens)
-        framed = _present_frame(doc, sentence)
-        candidates = _present_candidates(doc, sentence)
-        # Present verbs we leave alone (states, things as subjects) show the sentence is
-        # about now, so a past frame from the previous sentence does not carry into it.
-        present_evidence = framed
-        waiting: list[Hit] = []
-        for subject, verb, fix in candidates:
-            hit = Hit(subject.index, verb.index, f"{subject.norm} {verb.norm}", fix)
-            clause = _clause_bounds(doc, verb)
-            if any(p < verb.index or clause[0] <= p <= clause[1] for p in presents):
-                present_evidence = True
-                continue
-            lemma = morph.verb_lemma(verb.norm) or "be"
-            stative = lemma in _STATIVE or verb is subject or verb.norm in ("don't", "doesn't")
-            if lemma == "have" and _event_object(doc, verb):
-                stative = False  # "we have a long brunch" is an event, not possession
-            before = _prev_word(doc, subject)
-            if stative and before is not None and before.norm in _CAUSAL:
-                present_evidence = True  # "because I'm not a strong swimmer": a general truth
-                continue
-            if stative:
-                if _state_anchored(doc, subject, clause[0], markers, pasts):
-                    hits.append(hit)
-                else:
-                    present_evidence = True
-                continue
-            if markers or pasts:
+    waiting: list[Hit] = []
+    for subject, verb, fix in candidates:
+        hit = Hit(subject.index, verb.index, f"{subject.norm} {verb.norm}", fix)
+        clause = _clause_bounds(doc, verb)
+        if any(p < verb.index or clause[0] <= p <= clause[1] for p in presents):
+            present_evidence = True
+            continue
+        lemma = morph.verb_lemma(verb.norm) or "be"
+        stative = lemma in _STATIVE or verb is subject or verb.norm in ("don't", "doesn't")
+        if lemma == "have" and _event_object(doc, verb):
+            stative = False  # "we have a long brunch" is an event, not possession
+        before = _prev_word(doc, subject)
+        if stative and before is not None and before.norm in _CAUSAL:
+            present_evidence = True  # "because I'm not a strong swimmer": a general truth
+            continue
+        if stative:
+            if _state_anchored(doc, subject, clause[0], markers, pasts):
                 hits.append(hit)
-                continue
-            narrator = (
-                subject.norm in _NARRATORS
-                or subject.norm in lx.PERSON_NOUNS
-                or subject.norm in lx.INDEFINITE_SINGULAR_PRONOUNS
-                or (subject.capitalised and subject.norm not in lx.SUBJECT_PRONOUNS)
-            )
-            if narrator:
-                waiting.append(hit)
             else:
                 present_evidence = True
-        # A story in the past carries over to the next sentence ("... we took the tram. Then
-        # we walk ...") unless this sentence shows it is about the present.
-        if waiting and not present_evidence and not routine:
-            opener = _content_start(sentence)
-            if carried == "strong" or (carried != "none" and opener in _SEQUENCERS):
-                hits += waiting
+            continue
+        if markers or pasts:
+            hits.append(hit)
+            continue
+        narrator = (
+            subject.norm in _NARRATORS
+            or subject.norm in lx.PERSON_NOUNS
+            or subject.norm in lx.INDEFINITE_SINGULAR_PRONOUNS
+            or (subject.capitalised and subject.norm not in lx.SUBJECT_PRONOUNS)
+        )
+        if narrator:
+            waiting.append(hit)
+        elif subject.norm != "it":  # "it started to rain" is as common in stories as now
+            present_evidence = True
+    return _SentenceTense(
+        hits=hits,
+        waiting=waiting,
+        present_evidence=present_evidence,
+        routine=any(t.norm in _ROUTINE for t in sentence.tokens),
+        habitual=habitual,
+        opener=_content_start(sentence),
+        sets_past=bool(markers or pasts) and not presents and not framed,
+        strong=not habitual and not present_evidence and (bool(markers) or len(pasts) >= 2),
+        past_verbs=len(pasts),
+        present_verbs=len(candidates),
+    )
+
+
+UNPUNCTUATED_ANCHOR_WORDS = 12
+
+
+def _sentence_tense_unpunctuated(
+    doc: Doc,
+    sentence: Sentence,
+    markers: list[int],
+    pasts: list[int],
+    presents: list[int],
+    candidates: list[tuple[Token, Token, str]],
+) -> _SentenceTense:
+    hits = []
+    for subject, verb, fix in candidates:
+        near = [a for a in markers + pasts if abs(a - verb.index) <= UNPUNCTUATED_ANCHOR_WORDS]
+        blocked = [p for p in presents if abs(p - verb.index) <= UNPUNCTUATED_ANCHOR_WORDS]
+        lemma = morph.verb_lemma(verb.norm) or "be"
+        stative = lemma in _STATIVE or verb is subject
+        if near and not blocked and not stative:
+            hits.append(Hit(subject.index, verb.index, f"{subject.norm} {verb.norm}", fix))
+    return _SentenceTense(
+        hits=hits,
+        waiting=[],
+        present_evidence=True,
+        routine=False,
+        habitual=False,
+        opener="",
+        sets_past=False,
+        strong=False,
+        past_verbs=len(pasts),
+        present_verbs=len(candidates),
+    )
+
+
+def past_tense(doc: Doc) -> Detection | None:
+    tenses = [_sentence_tense(doc, sentence) for sentence in doc.sentences]
+    # A transcript told mostly in the past is a story: its present verbs are slips even in
+    # sentences without their own time marker.
+    past_total = sum(t.past_verbs for t in tenses)
+    present_total = sum(t.present_verbs for t in tenses)
+    narrative = past_total >= NARRATIVE_MIN_PAST and past_total >= 2 * present_total
+    hits: list[Hit] = []
+    carried = "none"  # how strongly the story so far has set a past time frame
+    for sentence, tense in zip(doc.sentences, tenses, strict=True):
+        hits += tense.hits
+        # "Last Saturday we went ... Then we walk ..." unless this sentence is about the present.
+        story_goes_on = (
+            narrative
+            or (carried == "strong" and not tense.habitual)
+            or (carried != "none" and tense.opener in _SEQUENCERS)
+        )
+        continued = False
+        if tense.waiting and not tense.present_evidence and not tense.routine and story_goes_on:
+            hits += tense.waiting
+            continued = True
         hits += _coordinated_presents(doc, sentence, hits)
-        if (markers or pasts) and not presents and not framed:
-            strong = not habitual and len(pasts) + len(markers) > len(candidates)
-            carried = "strong" if strong else "weak"
-        else:
-            carried = "none"
+        if tense.sets_past:
+            carried = "strong" if tense.strong or carried == "strong" else "weak"
+        elif not continued and (tense.present_evidence or tense.waiting or tense.routine):
+            carried = "none"  # the talk has moved to the present
     hits += _overregularised(doc)
     hits += _did_plus_past(doc)
     return _detection("grammar.past_tense", hits)
@@ -793,11 +1188,51 @@ def past_tense(doc: Doc) -> Detection | None:
 
 _EVENT_NOUNS = frozenset(
     {
-        "breakfast", "lunch", "dinner", "brunch", "party", "meeting", "shower", "bath", "drink",
-        "coffee", "chat", "talk", "conversation", "argument", "fight", "look", "walk", "swim",
-        "rest", "nap", "break", "fun", "trip", "holiday", "picnic", "barbecue", "meal", "snack",
-        "lesson", "class", "exam", "interview", "accident", "game", "match", "dance", "celebration",
-        "discussion", "chance", "surprise", "day", "evening", "night", "weekend", "time",
+        "breakfast",
+        "lunch",
+        "dinner",
+        "brunch",
+        "party",
+        "meeting",
+        "shower",
+        "bath",
+        "drink",
+        "coffee",
+        "chat",
+        "talk",
+        "conversation",
+        "argument",
+        "fight",
+        "look",
+        "walk",
+        "swim",
+        "rest",
+        "nap",
+        "break",
+        "fun",
+        "trip",
+        "holiday",
+        "picnic",
+        "barbecue",
+        "meal",
+        "snack",
+        "lesson",
+        "class",
+        "exam",
+        "interview",
+        "accident",
+        "game",
+        "match",
+        "dance",
+        "celebration",
+        "discussion",
+        "chance",
+        "surprise",
+        "day",
+        "evening",
+        "night",
+        "weekend",
+        "time",
     }
 )
 
@@ -830,8 +1265,9 @@ def _coordinated_presents(doc: Doc, sentence: Sentence, hits: list[Hit]) -> list
             if lemma and lemma not in lx.DISCOURSE_VERBS and not morph.past_equals_base(verb.norm):
                 past = morph.past_of(verb.norm)
                 if past and verb.index not in flagged:
-                    extra.append(Hit(token.index, verb.index, f"and {verb.norm}",
-                                     f"{token.text} {past}"))
+                    extra.append(
+                        Hit(token.index, verb.index, f"and {verb.norm}", f"{token.text} {past}")
+                    )
     return extra
 
 
@@ -875,8 +1311,14 @@ def _did_plus_past(doc: Doc) -> list[Hit]:
         if morph.is_simple_past(verb.norm) and not morph.past_equals_base(verb.norm):
             lemma = morph.verb_lemma(verb.norm)
             if lemma and lemma != verb.norm:
-                hits.append(Hit(token.index, verb.index, f"{token.norm} {verb.norm}",
-                                f"{_said(doc, token.index, verb.index - 1)} {lemma}"))
+                hits.append(
+                    Hit(
+                        token.index,
+                        verb.index,
+                        f"{token.norm} {verb.norm}",
+                        f"{_said(doc, token.index, verb.index - 1)} {lemma}",
+                    )
+                )
     return hits
 
 
@@ -901,7 +1343,6 @@ _COLLOCATIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("focus", "VERB", ("in", "at"), "focus on"),
     ("concentrate", "VERB", ("in", "at"), "concentrate on"),
     ("complain", "VERB", ("for",), "complain about"),
-    ("apply", "VERB", ("to",), "apply for (a job) / apply to (a place)"),
     ("interested", "ADJ", ("on", "about", "for", "at", "with"), "interested in"),
     ("afraid", "ADJ", ("from", "about"), "afraid of"),
     ("scared", "ADJ", ("from",), "scared of"),
@@ -956,12 +1397,32 @@ _FIXED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("return", "back"), "return"),
 )
 _DAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
-_PERIODS = frozenset({"years", "months", "weeks", "days", "hours", "minutes", "year", "month",
-                      "week", "day", "hour"})
-_PREP_OBJECT = frozenset(lx.OBJECT_PRONOUNS - {"it", "you"} | {"the", "my", "your", "his", "her",
-                                                                  "our", "their", "some", "a"})
-_WAIT_OK = frozenset({"minute", "second", "moment", "bit", "while", "little", "year", "week",
-                      "day", "month", "lot", "long", "few", "couple", "hour"})
+_PERIODS = frozenset(
+    {"years", "months", "weeks", "days", "hours", "minutes", "year", "month", "week", "day", "hour"}
+)
+_PREP_OBJECT = frozenset(
+    lx.OBJECT_PRONOUNS - {"it", "you"}
+    | {"the", "my", "your", "his", "her", "our", "their", "some", "a"}
+)
+_WAIT_OK = frozenset(
+    {
+        "minute",
+        "second",
+        "moment",
+        "bit",
+        "while",
+        "little",
+        "year",
+        "week",
+        "day",
+        "month",
+        "lot",
+        "long",
+        "few",
+        "couple",
+        "hour",
+    }
+)
 
 
 @lru_cache(maxsize=1)
@@ -1008,8 +1469,11 @@ def _collocation_exempt(doc: Doc, head: Token, prep: Token) -> bool:
         kids = {"child", "children", "kids", "kid", "son", "sons", "daughter", "daughters", "baby"}
         if following.norm in kids or (following2 is not None and following2.norm in kids):
             return True
-    if head.norm == "good" and following is not None and following.norm not in (
-        "maths", "math", "sports", "english", "languages", "football", "cooking", "school"
+    if (
+        head.norm == "good"
+        and following is not None
+        and following.norm
+        not in ("maths", "math", "sports", "english", "languages", "football", "cooking", "school")
     ):
         return True
     if head.norm in ("different",) and following is not None and following.norm == "course":
@@ -1017,23 +1481,34 @@ def _collocation_exempt(doc: Doc, head: Token, prep: Token) -> bool:
     return head.norm == "full" and following is not None and following.norm in ("of",)
 
 
+_LISTEN_OK_NEXT = lx.words(
+    """
+    to carefully closely up out again now more for and or but when while because if please
+    very really attentively
+    """
+)
+_LISTEN_OBJECTS = lx.words("music podcasts podcast radio songs audiobooks news")
+
+
 def _missing_preposition(doc: Doc, token: Token, after: Token) -> list[Hit]:
     lemma = morph.verb_lemma(token.norm)
-    if lemma == "listen" and after.norm not in (
-        "to", "carefully", "closely", "up", "out", "again", "now", "more", "for", "and", "or",
-        "but", "when", "while", "because", "if", "please", "very", "really", "attentively",
-    ):
-        if after.norm in _PREP_OBJECT or after.norm in ("music", "podcasts", "podcast", "radio",
-                                                         "songs", "audiobooks", "news") or (
-            morph.is_noun(after.norm) and not morph.is_adverb(after.norm)
-        ):
-            return [Hit(token.index, after.index, "listen + object", f"{token.text} to {after.text}")]
+    if lemma == "listen" and after.norm not in _LISTEN_OK_NEXT:
+        is_object = (
+            after.norm in _PREP_OBJECT
+            or after.norm in _LISTEN_OBJECTS
+            or (morph.is_noun(after.norm) and not morph.is_adverb(after.norm))
+        )
+        if is_object:
+            fix = f"{token.text} to {after.text}"
+            return [Hit(token.index, after.index, "listen + object", fix)]
     if lemma == "explain" and after.norm in ("me", "him", "her", "us", "them"):
         return [Hit(token.index, after.index, "explain + person", f"{token.text} to {after.text}")]
     if lemma == "wait" and after.norm in _PREP_OBJECT and after.norm != "a":
         nxt = doc.next(after)
         if nxt is None or nxt.norm not in _WAIT_OK:
-            return [Hit(token.index, after.index, "wait + object", f"{token.text} for {after.text}")]
+            return [
+                Hit(token.index, after.index, "wait + object", f"{token.text} for {after.text}")
+            ]
     return []
 
 
@@ -1045,12 +1520,17 @@ def _time_prepositions(doc: Doc, token: Token, after: Token) -> list[Hit]:
         return [Hit(token.index, after.index, f"{norm} + year", f"in {after.text}")]
     if norm in ("since", "during"):
         period = doc.next(after)
-        is_number = after.norm in lx.NUMBER_WORDS or after.norm.isdigit() or after.norm in (
-            "a", "one", "many", "several", "few"
+        is_number = (
+            after.norm in lx.NUMBER_WORDS
+            or after.norm.isdigit()
+            or after.norm in ("a", "one", "many", "several", "few")
         )
         if is_number and period is not None and period.norm in _PERIODS:
-            return [Hit(token.index, period.index, f"{norm} + period",
-                        f"for {after.text} {period.text}")]
+            return [
+                Hit(
+                    token.index, period.index, f"{norm} + period", f"for {after.text} {period.text}"
+                )
+            ]
     return []
 
 
@@ -1077,33 +1557,72 @@ def plural_countable(doc: Doc) -> Detection | None:
         if after is None or token.comma_after:
             continue
         following = doc.next(after)
-        compound = following is not None and not after.comma_after and (
-            following.norm in lx.COUNT_NOUNS or morph.is_noun(following.norm)
-            and not morph.is_adjective(following.norm) and following.norm not in lx.STOPWORDS
-            and following.norm not in lx.PREPOSITIONS
+        compound = (
+            following is not None
+            and not after.comma_after
+            and (
+                following.norm in lx.COUNT_NOUNS
+                or (
+                    morph.is_noun(following.norm)
+                    and not morph.is_adjective(following.norm)
+                    and following.norm not in lx.STOPWORDS
+                    and following.norm not in lx.PREPOSITIONS
+                )
+            )
         )
         if norm in ("a", "an") and after.norm in lx.UNCOUNTABLE_NOUNS - {"stuff", "weather"}:
             if compound:
                 continue  # "a software firm", "a music festival"
-            hits.append(Hit(token.index, after.index, f"a {after.norm}",
-                            f"some {after.text} / a piece of {after.text}"))
+            hits.append(
+                Hit(
+                    token.index,
+                    after.index,
+                    f"a {after.norm}",
+                    f"some {after.text} / a piece of {after.text}",
+                )
+            )
         elif norm in lx.PLURAL_QUANTIFIERS or (norm.isdigit() and 1 < int(norm) < 1000):
             hits += _quantifier_singular(doc, token, after)
         elif norm == "much" and (morph.is_plural_noun(after.norm) or after.norm == "people"):
-            hits.append(Hit(token.index, after.index, f"much {after.norm}",
-                            f"many {after.text}"))
+            hits.append(Hit(token.index, after.index, f"much {after.norm}", f"many {after.text}"))
         elif norm in ("every", "each") and morph.is_plural_noun(after.norm):
             if after.norm not in lx.INVARIANT_NOUNS and not after.norm.endswith("ss"):
-                hits.append(Hit(token.index, after.index, f"{norm} + plural",
-                                f"{token.text} {morph.singular_of(after.norm)}"))
+                hits.append(
+                    Hit(
+                        token.index,
+                        after.index,
+                        f"{norm} + plural",
+                        f"{token.text} {morph.singular_of(after.norm)}",
+                    )
+                )
         elif norm == "one" and after.norm == "of":
             hits += _one_of(doc, token)
         elif norm == "lot" and after.norm == "of":
             noun = doc.next(after)
             if noun is not None and noun.norm in lx.COUNT_NOUNS and not noun.comma_before:
-                hits.append(Hit(token.index, noun.index, "a lot of + singular",
-                                f"a lot of {morph.plural_of(noun.norm)}"))
+                hits.append(
+                    Hit(
+                        token.index,
+                        noun.index,
+                        "a lot of + singular",
+                        f"a lot of {morph.plural_of(noun.norm)}",
+                    )
+                )
     return _detection("grammar.plural_countable", hits)
+
+
+def _is_plain_noun(token: Token) -> bool:
+    """A noun that is not also an adjective, adverb or (in this form) a verb."""
+    norm = token.norm
+    if norm in lx.COUNT_NOUNS:
+        return True
+    if norm in lx.STOPWORDS or norm in lx.PREPOSITIONS or not morph.is_noun(norm):
+        return False
+    if morph.is_adjective(norm) or morph.is_adverb(norm):
+        return False
+    return morph.is_plural_noun(norm) or not (
+        morph.is_base_verb(norm) or morph.is_third_person(norm)
+    )
 
 
 def _quantifier_singular(doc: Doc, quantifier: Token, after: Token) -> list[Hit]:
@@ -1122,6 +1641,21 @@ def _quantifier_singular(doc: Doc, quantifier: Token, after: Token) -> list[Hit]
     following = doc.next(noun)
     if following is not None and following.norm in lx.MEASURE_COMPOUND_NEXT:
         return []
+    if following is not None and not noun.comma_after and _is_plain_noun(following):
+        # "three entity flags", "three apple tree": the last noun is the head.
+        noun, nnorm = following, following.norm
+        if nnorm in lx.INVARIANT_NOUNS:
+            return []
+        following = doc.next(noun)
+    if quantifier.norm.isdigit():
+        attached = quantifier.index > 0 and not any(c.isspace() for c in quantifier.gap_before)
+        labelled = before is not None and (before.capitalised or before.norm == "version")
+        if attached or labelled or noun.capitalised or int(quantifier.norm) >= 100:
+            return []  # "jinja2 library", "version 2 API", "404 error": labels, not quantities
+    if quantifier.norm == "both" and any(
+        t.norm == "and" for t in doc.tokens[noun.index + 1 : noun.index + 4]
+    ):
+        return []  # "both wheel and source archive"
     countable_singular = nnorm in lx.COUNT_NOUNS or (
         morph.is_singular_noun(nnorm)
         and not morph.is_adjective(nnorm)
@@ -1129,11 +1663,23 @@ def _quantifier_singular(doc: Doc, quantifier: Token, after: Token) -> list[Hit]
         and (not morph.is_base_verb(nnorm) or _noun_reading(doc, quantifier, noun))
     )
     if nnorm in lx.UNCOUNTABLE_NOUNS and quantifier.norm in ("many", "few", "several"):
-        return [Hit(quantifier.index, noun.index, f"{quantifier.norm} {nnorm}",
-                    f"much {nnorm} / a lot of {nnorm}")]
+        return [
+            Hit(
+                quantifier.index,
+                noun.index,
+                f"{quantifier.norm} {nnorm}",
+                f"much {nnorm} / a lot of {nnorm}",
+            )
+        ]
     if countable_singular and nnorm not in lx.UNCOUNTABLE_NOUNS:
-        return [Hit(quantifier.index, noun.index, f"{quantifier.norm} + singular",
-                    f"{_phrase(doc, quantifier.index, noun.index - 1)} {morph.plural_of(nnorm)}")]
+        return [
+            Hit(
+                quantifier.index,
+                noun.index,
+                f"{quantifier.norm} + singular",
+                f"{_phrase(doc, quantifier.index, noun.index - 1)} {morph.plural_of(nnorm)}",
+            )
+        ]
     return []
 
 
@@ -1161,5 +1707,11 @@ def _one_of(doc: Doc, one: Token) -> list[Hit]:
     following = doc.next(noun)
     if following is not None and (following.norm in lx.COUNT_NOUNS or following.norm == "'s"):
         return []
-    return [Hit(one.index, noun.index, "one of + singular",
-                f"{_phrase(doc, one.index, noun.index - 1)} {morph.plural_of(noun.norm)}")]
+    return [
+        Hit(
+            one.index,
+            noun.index,
+            "one of + singular",
+            f"{_phrase(doc, one.index, noun.index - 1)} {morph.plural_of(noun.norm)}",
+        )
+    ]

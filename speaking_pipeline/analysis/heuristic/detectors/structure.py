@@ -14,8 +14,29 @@ from speaking_pipeline.analysis.heuristic.text import Doc, Sentence, Token
 # Openers that belong to other codes (connectors, fillers) and are skipped to find the starter.
 _SKIPPED_OPENERS = frozenset(
     {
-        "um", "uh", "er", "erm", "umm", "uhm", "so", "and", "but", "then", "well", "okay", "ok",
-        "like", "also", "because", "or", "yeah", "yes", "plus", "anyway", "basically", "oh",
+        "um",
+        "uh",
+        "er",
+        "erm",
+        "umm",
+        "uhm",
+        "so",
+        "and",
+        "but",
+        "then",
+        "well",
+        "okay",
+        "ok",
+        "like",
+        "also",
+        "because",
+        "or",
+        "yeah",
+        "yes",
+        "plus",
+        "anyway",
+        "basically",
+        "oh",
     }
 )
 
@@ -75,8 +96,25 @@ def repetitive_starters(doc: Doc) -> Detection | None:
 # --- structure.run_on_sentences ---------------------------------------------------------------
 
 _AND_CLAUSE_NEXT = frozenset(
-    lx.SUBJECT_PRONOUNS | {"then", "there", "so", "the", "my", "our", "his", "her", "their",
-                           "after", "everything", "nobody", "everyone", "now", "in", "at"}
+    lx.SUBJECT_PRONOUNS
+    | {
+        "then",
+        "there",
+        "so",
+        "the",
+        "my",
+        "our",
+        "his",
+        "her",
+        "their",
+        "after",
+        "everything",
+        "nobody",
+        "everyone",
+        "now",
+        "in",
+        "at",
+    }
 )
 
 
@@ -118,19 +156,17 @@ def _links(doc: Doc, tokens: list[Token]) -> list[Token]:
 
 def _window(doc: Doc, links: list[Token], start: int) -> tuple[int, int]:
     """A quote spanning about three chained clauses from link `start`."""
-    first = max(links[start].index - 3, doc.sentences[links[start].sentence].start_index)
+    # Start on a link ("and the train was full so ...") so the quote reads as the chain it is.
+    first = links[start].index
     end_link = links[min(start + 2, len(links) - 1)]
-    last = min(end_link.index + 4, first + 17)
+    last = min(end_link.index + 4, first + 15)
     last = min(last, doc.sentences[links[start].sentence].end_index)
     return first, last
 
 
 def run_on_sentences(doc: Doc) -> Detection | None:
     hits: list[Hit] = []
-    if doc.punctuated:
-        groups = [s.tokens for s in doc.sentences]
-    else:
-        groups = _chains(doc)
+    groups = [s.tokens for s in doc.sentences] if doc.punctuated else _chains(doc)
     run_ons = 0
     for tokens in groups:
         links = _links(doc, tokens)
@@ -150,8 +186,9 @@ def run_on_sentences(doc: Doc) -> Detection | None:
         run_ons += 1
         for start in range(0, len(links) - 1, 3):
             first, last = _window(doc, links, start)
-            hits.append(Hit(links[start].index, links[start].index, "run-on",
-                            quote_span=(first, last)))
+            hits.append(
+                Hit(links[start].index, links[start].index, "run-on", quote_span=(first, last))
+            )
     if not run_ons:
         return None
     return Detection("structure.run_on_sentences", hits, frequency_override=run_ons)
@@ -210,8 +247,11 @@ def short_sentences(doc: Doc) -> Detection | None:
         "structure.short_sentences",
         hits,
         frequency_override=len(short),
-        measures={"mean_words": round(mean, 1), "share_short": round(share, 2),
-                  "subordinate_per_sentence": round(subordination, 2)},
+        measures={
+            "mean_words": round(mean, 1),
+            "share_short": round(share, 2),
+            "subordinate_per_sentence": round(subordination, 2),
+        },
     )
 
 
@@ -219,12 +259,62 @@ def short_sentences(doc: Doc) -> Detection | None:
 
 _REPEAT_OK = frozenset(
     lx.INTENSIFIERS
-    | {"that", "had", "no", "bye", "ha", "yeah", "yes", "more", "again", "far", "too", "hmm",
-       "um", "uh", "blah", "la", "knock", "tick", "bla", "many", "much", "well", "do", "is"}
+    | {
+        "that",
+        "had",
+        "no",
+        "bye",
+        "ha",
+        "yeah",
+        "yes",
+        "more",
+        "again",
+        "far",
+        "too",
+        "hmm",
+        "um",
+        "uh",
+        "blah",
+        "la",
+        "knock",
+        "tick",
+        "bla",
+        "many",
+        "much",
+        "well",
+        "do",
+        "is",
+    }
 )
 _RESTART_WORDS = frozenset(
-    {"was", "were", "is", "are", "the", "a", "an", "to", "in", "on", "at", "for", "with",
-     "will", "can", "would", "have", "has", "had", "do", "did", "i", "we", "he", "she", "they"}
+    {
+        "was",
+        "were",
+        "is",
+        "are",
+        "the",
+        "a",
+        "an",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "will",
+        "can",
+        "would",
+        "have",
+        "has",
+        "had",
+        "do",
+        "did",
+        "i",
+        "we",
+        "he",
+        "she",
+        "they",
+    }
 )
 
 
@@ -246,8 +336,26 @@ def false_starts(doc: Doc) -> Detection | None:
 
 # "The thing is, his flat is full" is a cleft, not a restart.
 _CLEFT_NOUNS = frozenset(
-    {"thing", "problem", "point", "truth", "question", "fact", "issue", "idea", "reason",
-     "trouble", "result", "answer", "difference", "plan", "worst", "best", "funny", "good"}
+    {
+        "thing",
+        "problem",
+        "point",
+        "truth",
+        "question",
+        "fact",
+        "issue",
+        "idea",
+        "reason",
+        "trouble",
+        "result",
+        "answer",
+        "difference",
+        "plan",
+        "worst",
+        "best",
+        "funny",
+        "good",
+    }
 )
 
 
@@ -261,9 +369,9 @@ def _restart_at(doc: Doc, spoken: list[Token], i: int) -> Hit | None:
         if len(second) < n:
             continue
         words = [t.norm for t in first]
-        if words == [t.norm for t in second] and _same_sentence(first + second):
-            if not set(words) <= _REPEAT_OK:
-                return Hit(first[0].index, second[-1].index, " ".join(words))
+        repeated = words == [t.norm for t in second] and _same_sentence(first + second)
+        if repeated and not set(words) <= _REPEAT_OK:
+            return Hit(first[0].index, second[-1].index, " ".join(words))
     token = spoken[i]
     after = spoken[i + 1] if i + 1 < len(spoken) else None
     if after is None or after.sentence != token.sentence:
@@ -294,5 +402,9 @@ def _restart_at(doc: Doc, spoken: list[Token], i: int) -> Hit | None:
             if again.sentence != token.sentence:
                 break
             if again.norm in before or morph.verb_lemma(again.norm) in lemmas:
-                return Hit(spoken[max(0, i - 1)].index, again.index, "restart")
+                # Quote through the repair: "we go— we went".
+                last = again.index
+                if again.norm in lx.SUBJECT_PRONOUNS and i + offset + 1 < len(spoken):
+                    last = spoken[i + offset + 1].index
+                return Hit(spoken[max(0, i - 1)].index, last, "restart")
     return None

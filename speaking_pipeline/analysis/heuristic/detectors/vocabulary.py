@@ -65,8 +65,19 @@ def _filler_i_mean(doc: Doc, i: Token) -> bool:
     if mean is None or mean.norm != "mean" or i.comma_after:
         return False
     before = doc.prev(i)
-    if before is not None and before.norm in ("what", "do", "did", "don't", "didn't", "if",
-                                                "you", "which", "that's", "really", "sorry"):
+    if before is not None and before.norm in (
+        "what",
+        "do",
+        "did",
+        "don't",
+        "didn't",
+        "if",
+        "you",
+        "which",
+        "that's",
+        "really",
+        "sorry",
+    ):
         return False
     after = doc.next(mean)
     if mean.comma_after:
@@ -74,8 +85,11 @@ def _filler_i_mean(doc: Doc, i: Token) -> bool:
     clause_start = before is None or i.comma_before or before.norm in ("and", "but", "so")
     if not clause_start or after is None:
         return False
-    openers = lx.SUBJECT_PRONOUNS | lx.COPULA_CONTRACTIONS | {"there", "the", "like", "um", "uh",
-                                                               "basically", "this", "we", "my"}
+    openers = (
+        lx.SUBJECT_PRONOUNS
+        | lx.COPULA_CONTRACTIONS
+        | {"there", "the", "like", "um", "uh", "basically", "this", "we", "my"}
+    )
     if after.norm not in openers:
         return False
     if after.norm in ("it", "this"):
@@ -120,8 +134,16 @@ def hedging(doc: Doc) -> Detection | None:
                 before = doc.prev(token)
                 if before is not None and before.norm in lx.KIND_OF_NOUN_CONTEXT:
                     break
-            hits.append(Hit(token.index, last, " ".join(phrase).replace("i ", "I ")
-                            .replace("i'm", "I'm").replace("i'd", "I'd")))
+            hits.append(
+                Hit(
+                    token.index,
+                    last,
+                    " ".join(phrase)
+                    .replace("i ", "I ")
+                    .replace("i'm", "I'm")
+                    .replace("i'd", "I'd"),
+                )
+            )
             skip_until = last
             break
     return Detection("vocabulary.hedging", hits) if hits else None
@@ -131,10 +153,43 @@ def hedging(doc: Doc) -> Detection | None:
 
 _SO_CONNECTOR_NEXT = frozenset(
     {
-        "now", "then", "yeah", "basically", "anyway", "actually", "first", "finally", "also",
-        "instead", "today", "here", "there", "recently", "eventually", "later", "again",
-        "obviously", "yes", "no", "in", "after", "apparently", "suddenly", "sometimes", "why",
-        "little", "every", "at", "on", "when", "if", "this", "that", "um", "uh", "like",
+        "now",
+        "then",
+        "yeah",
+        "basically",
+        "anyway",
+        "actually",
+        "first",
+        "finally",
+        "also",
+        "instead",
+        "today",
+        "here",
+        "there",
+        "recently",
+        "eventually",
+        "later",
+        "again",
+        "obviously",
+        "yes",
+        "no",
+        "in",
+        "after",
+        "apparently",
+        "suddenly",
+        "sometimes",
+        "why",
+        "little",
+        "every",
+        "at",
+        "on",
+        "when",
+        "if",
+        "this",
+        "that",
+        "um",
+        "uh",
+        "like",
     }
 )
 
@@ -144,6 +199,9 @@ def so_is_intensifier(doc: Doc, token: Token) -> bool:
     before = doc.prev(token)
     if after is None or token.comma_after or after.norm in lx.SO_NOT_INTENSIFYING:
         return False
+    if after.norm == "long":
+        following = doc.next(after)
+        return following is None or following.norm != "as"  # "so long as" is a condition
     if after.norm in ("much", "many"):
         return True
     if after.norm in _SO_CONNECTOR_NEXT or after.norm in lx.SUBJECT_PRONOUNS:
@@ -151,8 +209,9 @@ def so_is_intensifier(doc: Doc, token: Token) -> bool:
     if before is None or token.comma_before or before.norm in ("and", "but", "or"):
         # Clause-initial "so" links clauses, unless a bare adjective follows ("so, so hot").
         return after.norm == "so" or (
-            morph.is_adjective(after.norm) and not morph.is_noun(after.norm)
-        ) and after.norm not in lx.DETERMINERS
+            (morph.is_adjective(after.norm) and not morph.is_noun(after.norm))
+            and after.norm not in lx.DETERMINERS
+        )
     if is_determiner(after):
         return False
     return morph.is_adjective(after.norm) or morph.is_adverb(after.norm) or after.norm == "so"
@@ -164,7 +223,7 @@ def _intensifies(doc: Doc, token: Token) -> bool:
     before = doc.prev(token)
     if norm == "so":
         return so_is_intensifier(doc, token)
-    if after is None or token.comma_after and norm not in ("very", "really"):
+    if after is None or (token.comma_after and norm not in ("very", "really")):
         return norm == "really" and before is not None and before.norm != "not"
     if norm == "very":
         return before is None or before.norm not in ("the", "this", "that", "his", "her", "my")
@@ -220,8 +279,25 @@ def vague_words(doc: Doc) -> Detection | None:
 # --- vocabulary.connector_overuse -------------------------------------------------------------
 
 _SO_NOT_CONNECTING_BEFORE = frozenset(
-    {"think", "hope", "guess", "do", "did", "said", "say", "or", "not", "even", "just", "and",
-     "believe", "suppose", "told", "tell", "why"}
+    {
+        "think",
+        "hope",
+        "guess",
+        "do",
+        "did",
+        "said",
+        "say",
+        "or",
+        "not",
+        "even",
+        "just",
+        "and",
+        "believe",
+        "suppose",
+        "told",
+        "tell",
+        "why",
+    }
 )
 
 
@@ -243,8 +319,16 @@ def _connector_at(doc: Doc, token: Token) -> tuple[str, int] | None:
     if norm == "so":
         if before is not None and before.norm in _SO_NOT_CONNECTING_BEFORE and before.norm != "and":
             return None
-        if after is None or after.norm in ("far", "that", "on", "called", "long", "as", "much",
-                                           "many"):
+        if after is None or after.norm in (
+            "far",
+            "that",
+            "on",
+            "called",
+            "long",
+            "as",
+            "much",
+            "many",
+        ):
             return None
         if so_is_intensifier(doc, token):
             return None
@@ -259,12 +343,32 @@ def _connector_at(doc: Doc, token: Token) -> tuple[str, int] | None:
             return "and", token.index
         return None
     if norm == "then":
-        if before is not None and before.norm in ("and", "since", "until", "by", "back", "but",
-                                                   "from", "till", "just", "even", "only"):
+        if before is not None and before.norm in (
+            "and",
+            "since",
+            "until",
+            "by",
+            "back",
+            "but",
+            "from",
+            "till",
+            "just",
+            "even",
+            "only",
+        ):
             return None
         return ("then", token.index) if clause_start else None
-    if norm in ("also", "plus", "anyway", "besides", "still", "yet", "meanwhile", "afterwards",
-                "otherwise"):
+    if norm in (
+        "also",
+        "plus",
+        "anyway",
+        "besides",
+        "still",
+        "yet",
+        "meanwhile",
+        "afterwards",
+        "otherwise",
+    ):
         return (norm, token.index) if clause_start and before is None else None
     if norm == "though" and after is None:
         return "though", token.index
@@ -305,12 +409,19 @@ def connector_overuse(doc: Doc) -> Detection | None:
 # --- vocabulary.word_repetition ---------------------------------------------------------------
 
 _EXCLUDED_FROM_REPETITION = (
-    lx.STOPWORDS | lx.INTENSIFIERS | lx.VAGUE_WORDS | lx.SINGLE_CONNECTORS
+    lx.STOPWORDS
+    | lx.INTENSIFIERS
+    | lx.VAGUE_WORDS
+    | lx.SINGLE_CONNECTORS
     | frozenset(lx.FILLED_PAUSES)
 )
 
 
-def _content_key(token: Token) -> tuple[str, str] | None:
+_NOUN_CONTEXT = lx.DETERMINERS | lx.PREPOSITIONS
+_VERB_CONTEXT = lx.SUBJECT_PRONOUNS | lx.AUXILIARIES | morph.MODALS | {"to"}
+
+
+def _content_key(doc: Doc, token: Token) -> tuple[str, str] | None:
     """(lemma, word class) for a content word, or None for function and lexicon words.
     The class (adjective, noun, verb) decides how often it may recur before it counts."""
     norm = token.norm
@@ -321,7 +432,16 @@ def _content_key(token: Token) -> tuple[str, str] | None:
     forms = morph.lemmas(norm)
     if "ADJ" in forms and norm in forms["ADJ"]:
         key, kind = norm, "adjective"
-    elif "NOUN" in forms and ("VERB" not in forms or norm not in forms["NOUN"]):
+    elif "NOUN" in forms and "VERB" in forms:
+        # "the shop" vs "we shop": the word before decides.
+        before = doc.prev(token)
+        as_verb = before is not None and before.norm in _VERB_CONTEXT
+        as_noun = before is None or before.norm in _NOUN_CONTEXT or morph.is_adjective(before.norm)
+        if as_verb and not as_noun:
+            key, kind = forms["VERB"][0], "verb"
+        else:
+            key, kind = forms["NOUN"][0], "noun"
+    elif "NOUN" in forms:
         key, kind = forms["NOUN"][0], "noun"
     elif "VERB" in forms:
         key, kind = forms["VERB"][0], "verb"
@@ -341,22 +461,35 @@ _REPETITION_RULES = {
 }
 
 
+def _clustered(tokens: list[Token]) -> bool:
+    """Do some occurrences fall close together, where a pronoun or synonym would do?"""
+    need = th.REPETITION_CLUSTER_COUNT
+    return any(
+        tokens[i + need - 1].index - tokens[i].index <= th.REPETITION_CLUSTER_WORDS
+        for i in range(len(tokens) - need + 1)
+    )
+
+
 def word_repetition(doc: Doc) -> Detection | None:
     occurrences: dict[str, list[Token]] = {}
-    kinds: dict[str, str] = {}
+    kinds: dict[str, list[str]] = {}
     for token in doc.tokens:
-        content = _content_key(token)
+        content = _content_key(doc, token)
         if content is None:
             continue
         key, kind = content
         occurrences.setdefault(key, []).append(token)
-        kinds.setdefault(key, kind)
+        kinds.setdefault(key, []).append(kind)
     words = max(1, doc.word_count)
-    repeated = [
-        key
-        for key, tokens in occurrences.items()
-        if len(tokens) >= _REPETITION_RULES[kinds[key]].required(words)
-    ]
+    repeated = []
+    for key, tokens in occurrences.items():
+        kind = max(set(kinds[key]), key=kinds[key].count)
+        if len(tokens) < _REPETITION_RULES[kind].required(words):
+            continue
+        # A topic noun spread over the whole talk is natural; bunched together it is not.
+        if kind == "noun" and not _clustered(tokens):
+            continue
+        repeated.append(key)
     if not repeated:
         return None
     repeated.sort(key=lambda k: -len(occurrences[k]))

@@ -1,0 +1,188 @@
+"""Our own providers for fault injection: a fast transcriber, and wrappers that fail or block.
+
+They implement the Transcriber/Analyzer protocols and reach the Dagster run through resource
+subclasses whose get_transcriber()/get_analyzer() return them (`provider_resources`)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+from speaking_pipeline.analysis.base import AnalysisError, AnalysisInput, Analyzer, AnalyzerRun
+from speaking_pipeline.analysis.heuristic import HeuristicAnalyzer
+from speaking_pipeline.defs.resources import AnalyzerResource, TranscriberResource
+from speaking_pipeline.transcription.base import (
+    Transcriber,
+    TranscriptionError,
+    TranscriptResult,
+    Word,
+)
+
+# Learner-like speech with recurring patterns the heuristic analyzer finds.
+TRANSCRIPTS = (
+    "Um, yesterday I go to the market with my friend, and, uh, we buy many vegetables. "
+    "I think the market is very very big and, like, really nice. I think people is very "
+    "friendly there. So we walk around and then we eat something, and then we go home, so it "
+    "was, um, a good day. Maybe next week I go again, I guess, because the stuff there is "
+    "good and, you know, cheap.",
+    "Basically my job is, um, interesting. I work in office and I, I write many reports. "
+    "My boss depend of me for the numbers, and he don't like mistakes. I think it is good "
+    "thing, I think I learn a lot. So, and then, I go home, and then I cook, and then I "
+    "sleep. The work is kind of stressful, sort of, but, like, I like it, I mean it is nice.",
+    "Last summer we travel to Spain. It was really really hot and, um, we stay in small "
+    "hotel near beach. The food was very good, very nice, and the people was friendly. I, I "
+    "remember we visit a museum, uh, and the museum was very big. So we walk a lot and then "
+    "we was tired. Maybe I go back next year, I suppose.",
+)
+SECONDS_PER_WORD = 0.4
+
+
+def transcript_for(audio_path: Path) -> str:
+    """One of TRANSCRIPTS, stable per stored object, so sessions differ but reruns agree."""
+    digest = hashlib.sha256(str(audio_path).encode()).digest()
+    return TRANSCRIPTS[digest[0] % len(TRANSCRIPTS)]
+
+
+class FastTranscriber:
+    """Returns a fixed learner transcript with word timings, without any model."""
+
+    name = "fast-fake"
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def transcribe(self, audio_path: Path, *, language: str | None = None) -> TranscriptResult:
+        if not audio_path.exists():
+            raise TranscriptionError(f"no audio at {audio_path.name}", transient=False)
+        with self._lock:
+            self.calls += 1
+        text = transcript_for(audio_path)
+        words = [
+            Word(word=w, start=i * SECONDS_PER_WORD, end=(i + 1) * SECONDS_PER_WORD)
+            for i, w in enumerate(text.split())
+        ]
+        return TranscriptResult(
+            text=text,
+            language=language or "en",
+            duration_secs=len(words) * SECONDS_PER_WORD,
+            words=words,
+            model=self.name,
+        )
+
+
+class _Failures:
+    """Counts calls; the first `failures` of them (or all, when None) fail."""
+
+    def __init__(self, failures: int | None) -> None:
+        self.failures = failures
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def next_fails(self) -> bool:
+        with self._lock:
+            self.calls += 1
+            return self.failures is None or self.calls <= self.failures
+
+
+class FlakyTranscriber:
+    """Fails `failures` times (None: always), transiently or not, then delegates."""
+
+    name = "flaky-fake"
+
+    def __init__(
+        self, inner: Transcriber, *, failures: int | None, transient: bool, message: str
+    ) -> None:
+        self.inner = inner
+        self.transient = transient
+        self.message = message
+        self._failures = _Failures(failures)
+
+    @property
+    def calls(self) -> int:
+        return self._failures.calls
+
+    def transcribe(self, audio_path: Path, *, language: str | None = None) -> TranscriptResult:
+        if self._failures.next_fails():
+            raise TranscriptionError(self.message, transient=self.transient)
+        return self.inner.transcribe(audio_path, language=language)
+
+
+class FlakyAnalyzer:
+    """Fails `failures` times (None: always), transiently or not, then delegates."""
+
+    name = "flaky-fake"
+
+    def __init__(
+        self, inner: Analyzer, *, failures: int | None, transient: bool, message: str
+    ) -> None:
+        self.inner = inner
+        self.version = inner.version
+        self.transient = transient
+        self.message = message
+        self._failures = _Failures(failures)
+
+    @property
+    def calls(self) -> int:
+        return self._failures.calls
+
+    def analyze(self, data: AnalysisInput) -> AnalyzerRun:
+        if self._failures.next_fails():
+            raise AnalysisError(self.message, transient=self.transient)
+        return self.inner.analyze(data)
+
+
+class BlockingAnalyzer:
+    """Signals `started`, then waits for `release` before delegating: a slow model call
+    during which the test can act (delete the session, kill the worker...)."""
+
+    name = "blocking-fake"
+
+    def __init__(self, inner: Analyzer, *, timeout_secs: float = 60.0) -> None:
+        self.inner = inner
+        self.version = inner.version
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.timeout_secs = timeout_secs
+
+    def analyze(self, data: AnalysisInput) -> AnalyzerRun:
+        self.started.set()
+        if not self.release.wait(self.timeout_secs):
+            raise AnalysisError("blocking analyzer was never released", transient=False)
+        return self.inner.analyze(data)
+
+
+# Dagster resources are pydantic config objects and cannot hold a live provider, so they
+# name one registered here; runs execute in this process, where the registry lives.
+_REGISTRY: dict[str, object] = {}
+
+
+class FakeTranscriberResource(TranscriberResource):
+    key: str
+
+    def get_transcriber(self) -> Transcriber:
+        return _REGISTRY[self.key]  # type: ignore[return-value]
+
+
+class FakeAnalyzerResource(AnalyzerResource):
+    key: str
+
+    def get_analyzer(self) -> Analyzer:
+        return _REGISTRY[self.key]  # type: ignore[return-value]
+
+
+def provider_resources(
+    transcriber: Transcriber | None = None, analyzer: Analyzer | None = None
+) -> dict[str, object]:
+    """Resource overrides for `execute_in_process(resources=...)`: the fast transcriber and
+    the heuristic analyzer unless others are given."""
+    chosen_transcriber = transcriber or FastTranscriber()
+    chosen_analyzer = analyzer or HeuristicAnalyzer()
+    t_key, a_key = f"t{id(chosen_transcriber)}", f"a{id(chosen_analyzer)}"
+    _REGISTRY[t_key] = chosen_transcriber
+    _REGISTRY[a_key] = chosen_analyzer
+    return {
+        "transcriber": FakeTranscriberResource(key=t_key),
+        "analyzer": FakeAnalyzerResource(key=a_key),
+    }

@@ -1,0 +1,218 @@
+"""Fault-injection harness: runs with injected providers, the run-status sensors, and the
+consistency invariant every fault test ends with."""
+
+from __future__ import annotations
+
+import os
+
+# Provider retries wait ~0.2 s, ~0.6 s, ~1.4 s here instead of 2, 6, 14 s. The policy is
+# read when the assets module loads, so this must run before it is imported.
+os.environ.setdefault("PROVIDER_RETRY_DELAY_SECS", "0.2")
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import (
+    DagsterEventType,
+    DagsterInstance,
+    ExecuteInProcessResult,
+    RunsFilter,
+    build_run_status_sensor_context,
+    build_sensor_context,
+)
+from sqlalchemy import select
+
+from speaking_pipeline.config import Settings
+from speaking_pipeline.db.engine import session_scope
+from speaking_pipeline.db.models import (
+    InsightRow,
+    PatternProfile,
+    SessionStatus,
+    SpeakingSession,
+    Transcript,
+    User,
+)
+from speaking_pipeline.defs.resources import DatabaseResource
+from speaking_pipeline.domain.profile import InsightFact, SessionFacts, compute_profile
+from tests.support import dagster_instance
+
+PROCESS_JOB = "process_session"
+REANALYZE_JOB = "reanalyze_sessions"
+
+
+def instance_of(settings: Settings) -> DagsterInstance:
+    return dagster_instance(settings)
+
+
+def requested_runs(settings: Settings, db_url: str) -> list[Any]:
+    """The intake sensor's RunRequests, minus those whose run_key Dagster already used
+    (the daemon drops those the same way)."""
+    from speaking_pipeline.defs.sessions.sensors import session_intake_sensor
+
+    instance = instance_of(settings)
+    with build_sensor_context(
+        instance=instance, resources={"database": DatabaseResource(url=db_url)}
+    ) as ctx:
+        result = session_intake_sensor(ctx)
+    requests = list(getattr(result, "run_requests", None) or [])
+    for add in getattr(result, "dynamic_partitions_requests", None) or []:
+        instance.add_dynamic_partitions(add.partitions_def_name, list(add.partition_keys))
+    fresh = []
+    for request in requests:
+        used = instance.get_runs(RunsFilter(tags={"dagster/run_key": request.run_key}), limit=1)
+        if not used:
+            fresh.append(request)
+    return fresh
+
+
+def run_job(
+    settings: Settings,
+    db_url: str,
+    partition: str,
+    resources: Mapping[str, object],
+    *,
+    job: str = PROCESS_JOB,
+    tags: Mapping[str, str] | None = None,
+) -> ExecuteInProcessResult:
+    """One real run of `job` for `partition` on the PostgreSQL-backed instance, with the
+    given provider resources, followed by the run-status sensors as the daemon runs them."""
+    from speaking_pipeline.definitions import defs
+
+    instance = instance_of(settings)
+    result = defs.resolve_job_def(job).execute_in_process(
+        partition_key=partition,
+        instance=instance,
+        raise_on_error=False,
+        tags=dict(tags or {}),
+        resources={"database": DatabaseResource(url=db_url), **resources},
+    )
+    if job == PROCESS_JOB:
+        feed_status_sensors(instance, result.run_id, db_url)
+    return result
+
+
+def launch_requested(
+    settings: Settings, db_url: str, resources: Mapping[str, object]
+) -> list[ExecuteInProcessResult]:
+    """Evaluate the intake sensor, then execute each run it requests."""
+    return [
+        run_job(
+            settings,
+            db_url,
+            str(request.partition_key),
+            resources,
+            tags={**request.tags, "dagster/run_key": request.run_key},
+        )
+        for request in requested_runs(settings, db_url)
+    ]
+
+
+def feed_status_sensors(instance: DagsterInstance, run_id: str, db_url: str) -> None:
+    """Give a finished run to the success or failure sensor, as the daemon would."""
+    from speaking_pipeline.defs.sessions.sensors import session_done_sensor, session_failed_sensor
+
+    run = instance.get_run_by_id(run_id)
+    assert run is not None and run.is_finished
+    success = run.status.value == "SUCCESS"
+    final = DagsterEventType.RUN_SUCCESS if success else DagsterEventType.RUN_FAILURE
+    event = next(e for e in instance.all_logs(run_id) if e.dagster_event_type == final)
+    sensor = session_done_sensor if success else session_failed_sensor
+    with build_run_status_sensor_context(
+        sensor_name=sensor.name,
+        dagster_event=event.dagster_event,  # type: ignore[arg-type]
+        dagster_instance=instance,
+        dagster_run=run,
+        resources={"database": DatabaseResource(url=db_url)},
+    ) as ctx:
+        sensor(ctx if success else ctx.for_run_failure())
+
+
+def status_of(db_url: str, session_id: str) -> tuple[SessionStatus, str | None]:
+    with session_scope(db_url) as db:
+        row = db.get(SpeakingSession, session_id)
+        assert row is not None, f"session {session_id} is gone"
+        return row.status, row.error_message
+
+
+def insight_sets(db_url: str) -> dict[str, int]:
+    """session id -> number of stored insights."""
+    counts: dict[str, int] = defaultdict(int)
+    with session_scope(db_url) as db:
+        for (session_id,) in db.execute(select(InsightRow.session_id)).all():
+            counts[session_id] += 1
+    return dict(counts)
+
+
+def expected_profiles(db_url: str) -> dict[str, tuple[object, object]]:
+    """user id -> (patterns, focus areas), recomputed here from the stored insights."""
+    with session_scope(db_url) as db:
+        facts: dict[str, list[SessionFacts]] = defaultdict(list)
+        insights: dict[str, list[InsightFact]] = defaultdict(list)
+        for row in db.scalars(select(InsightRow)).all():
+            insights[row.session_id].append(
+                InsightFact(row.code, row.category, row.pattern, row.frequency)
+            )
+        sessions = db.scalars(
+            select(SpeakingSession).where(SpeakingSession.summary.is_not(None))
+        ).all()
+        for s in sessions:
+            facts[s.user_id].append(
+                SessionFacts(s.id, s.created_at, s.duration_secs, tuple(insights[s.id]))
+            )
+        users = db.scalars(select(User.id)).all()
+    result = {}
+    for user_id in users:
+        patterns, focus = compute_profile(facts.get(user_id, []))
+        # Through JSON, as the database stores them.
+        result[user_id] = (json.loads(json.dumps(patterns)), json.loads(json.dumps(focus)))
+    return result
+
+
+def assert_consistent(db_url: str) -> None:
+    """No session stuck in a processing state, no duplicated insight set, no orphan row,
+    and every stored profile equal to a fresh recomputation from the stored insights."""
+    with session_scope(db_url) as db:
+        stuck = db.execute(
+            select(SpeakingSession.id, SpeakingSession.status).where(
+                SpeakingSession.status.not_in([SessionStatus.DONE, SessionStatus.FAILED])
+            )
+        ).all()
+        assert not stuck, f"sessions left in processing states: {stuck}"
+
+        session_ids = set(db.scalars(select(SpeakingSession.id)).all())
+        rows = db.scalars(select(InsightRow)).all()
+        by_session: dict[str, list[InsightRow]] = defaultdict(list)
+        for row in rows:
+            assert row.session_id in session_ids, f"orphan insight {row.id}"
+            by_session[row.session_id].append(row)
+        for session_id, group in by_session.items():
+            assert len(group) <= 5, f"{session_id}: {len(group)} insights"
+            codes = [r.code for r in group]
+            assert len(codes) == len(set(codes)), f"{session_id}: duplicated codes {codes}"
+            # One analysis is written in one transaction: one version, one timestamp.
+            assert len({r.analyzer_version for r in group}) == 1, session_id
+            assert len({r.created_at for r in group}) == 1, f"{session_id}: two insight sets"
+        for transcript_session in db.scalars(select(Transcript.session_id)).all():
+            assert transcript_session in session_ids, "orphan transcript"
+
+        done = db.scalars(
+            select(SpeakingSession).where(SpeakingSession.status == SessionStatus.DONE)
+        ).all()
+        for s in done:
+            assert s.summary, f"DONE session {s.id} has no analysis"
+            assert s.audio_deleted_at is not None, f"DONE session {s.id} kept its audio"
+        profiles = {
+            p.user_id: (p.patterns, p.focus_areas or [])
+            for p in db.scalars(select(PatternProfile)).all()
+        }
+        users_with_done = {s.user_id for s in done}
+
+    expected = expected_profiles(db_url)
+    for user_id in users_with_done:
+        assert user_id in profiles, f"learner {user_id} has DONE sessions but no profile"
+    for user_id, (patterns, focus) in profiles.items():
+        want_patterns, want_focus = expected[user_id]
+        assert patterns == want_patterns, f"profile of {user_id} differs from a recomputation"
+        assert focus == want_focus, f"focus areas of {user_id} differ from a recomputation"
