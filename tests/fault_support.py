@@ -10,8 +10,11 @@ import os
 os.environ.setdefault("PROVIDER_RETRY_DELAY_SECS", "0.2")
 
 import json
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from dagster import (
@@ -36,10 +39,13 @@ from speaking_pipeline.db.models import (
 )
 from speaking_pipeline.defs.resources import DatabaseResource
 from speaking_pipeline.domain.profile import InsightFact, SessionFacts, compute_profile
+from tests.fakes.flaky import provider_resources
 from tests.support import dagster_instance
 
 PROCESS_JOB = "process_session"
 REANALYZE_JOB = "reanalyze_sessions"
+MAX_RUNTIME_TAG = "dagster/max_runtime"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def instance_of(settings: Settings) -> DagsterInstance:
@@ -107,6 +113,17 @@ def launch_requested(
         )
         for request in requested_runs(settings, db_url)
     ]
+
+
+def stuck_sensor_requests(settings: Settings, db_url: str) -> list[Any]:
+    """Evaluate the stuck-session sensor once; returns the runs it asks for."""
+    from speaking_pipeline.defs.sessions.sensors import stuck_session_sensor
+
+    with build_sensor_context(
+        instance=instance_of(settings), resources={"database": DatabaseResource(url=db_url)}
+    ) as ctx:
+        result = stuck_session_sensor(ctx)
+    return list(getattr(result, "run_requests", None) or [])
 
 
 def feed_status_sensors(instance: DagsterInstance, run_id: str, db_url: str) -> None:
@@ -216,3 +233,31 @@ def assert_consistent(db_url: str) -> None:
         want_patterns, want_focus = expected[user_id]
         assert patterns == want_patterns, f"profile of {user_id} differs from a recomputation"
         assert focus == want_focus, f"focus areas of {user_id} differ from a recomputation"
+
+
+def start_hanging_worker(partition: str, db_url: str, marker: Path) -> subprocess.Popen[bytes]:
+    """A separate run worker process executing `process_session` for `partition`; its
+    transcriber hangs after writing `marker`, so the test can kill it mid-step."""
+    code = "import sys; from tests.fault_support import hanging_worker as w; w(*sys.argv[1:])"
+    return subprocess.Popen(
+        [sys.executable, "-c", code, partition, db_url, str(marker)],
+        cwd=REPO,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def hanging_worker(partition: str, db_url: str, marker: str) -> None:
+    from speaking_pipeline.definitions import defs
+    from tests.fakes.flaky import HangingTranscriber
+
+    defs.resolve_job_def(PROCESS_JOB).execute_in_process(
+        partition_key=partition,
+        instance=DagsterInstance.get(),
+        tags={MAX_RUNTIME_TAG: "1"},
+        resources={
+            "database": DatabaseResource(url=db_url),
+            **provider_resources(transcriber=HangingTranscriber(Path(marker))),
+        },
+    )

@@ -224,6 +224,20 @@ def test_run_on_sentence_is_a_long_chain_of_clauses() -> None:
     assert DETECTORS["structure.run_on_sentences"](parse(long_but_fine)) is None
 
 
+def test_two_long_run_on_sentences_count_as_two() -> None:
+    text = (
+        "Yesterday was a crazy day because I woke up late and I missed the bus so I took a taxi "
+        "and the driver got lost and we arrived at ten and my boss was already in the meeting "
+        "so I went in and everybody looked at me. Then at lunch I spilled coffee on my shirt "
+        "and I had to go home to change and then I came back and worked until eight and I was "
+        "so tired that I fell asleep on the sofa."
+    )
+    doc = parse(text)
+    assert doc.punctuated
+    detection = DETECTORS["structure.run_on_sentences"](doc)
+    assert detection is not None and detection.frequency == 2
+
+
 def test_short_sentences_need_many_short_simple_sentences() -> None:
     short = (
         "I live in Graz. It is small. I like it. The food is good. "

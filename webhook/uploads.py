@@ -40,7 +40,11 @@ async def _capped(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
 async def read_upload(request: Request, limit: int) -> UploadForm:
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
-        raise ApiError(400, "INVALID_REQUEST", "the body must be multipart/form-data")
+        raise ApiError(
+            400,
+            "MISSING_AUDIO",
+            "the audio file is required: send multipart/form-data with a field 'audio'",
+        )
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit + FORM_OVERHEAD_BYTES:
         raise _too_large(limit)

@@ -153,6 +153,20 @@ class BlockingAnalyzer:
         return self.inner.analyze(data)
 
 
+class HangingTranscriber:
+    """Writes `marker` when it starts, then never returns: a worker to kill mid-step."""
+
+    name = "hanging-fake"
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def transcribe(self, audio_path: Path, *, language: str | None = None) -> TranscriptResult:
+        self.marker.write_text(str(audio_path))
+        threading.Event().wait()
+        raise AssertionError("unreachable")
+
+
 # Dagster resources are pydantic config objects and cannot hold a live provider, so they
 # name one registered here; runs execute in this process, where the registry lives.
 _REGISTRY: dict[str, object] = {}

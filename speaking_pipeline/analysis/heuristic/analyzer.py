@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from speaking_pipeline.analysis.base import AnalysisInput, AnalyzerRun
+from speaking_pipeline.analysis.base import AnalysisError, AnalysisInput, AnalyzerRun
 from speaking_pipeline.analysis.fluency import compute_fluency
 from speaking_pipeline.analysis.heuristic import suggestions
 from speaking_pipeline.analysis.heuristic import thresholds as th
@@ -121,9 +121,9 @@ def _summary(doc: Doc, findings: list[Finding], mattr: float | None) -> str:
     parts = []
     shape = f"This {doc.word_count}-word transcript"
     if doc.punctuated:
-        shape += (
-            f" has {len(doc.sentences)} sentences averaging {_mean_sentence_words(doc):.0f} words"
-        )
+        count = len(doc.sentences)
+        plural = "s" if count != 1 else ""
+        shape += f" has {count} sentence{plural} averaging {_mean_sentence_words(doc):.0f} words"
     else:
         shape += " has too little punctuation to judge sentence boundaries"
     if mattr is not None:
@@ -209,7 +209,11 @@ class HeuristicAnalyzer:
     version = VERSION
 
     def analyze(self, data: AnalysisInput) -> AnalyzerRun:
-        analysis, metadata = analyze_doc(
-            data.transcript, data.recurring_codes, data.words, data.duration_secs
-        )
+        try:
+            analysis, metadata = analyze_doc(
+                data.transcript, data.recurring_codes, data.words, data.duration_secs
+            )
+        except Exception as exc:
+            # The rules are deterministic: running them again on the same text cannot help.
+            raise AnalysisError(f"heuristic analysis failed: {exc}", transient=False) from exc
         return AnalyzerRun(analysis=analysis, analyzer_version=self.version, metadata=metadata)

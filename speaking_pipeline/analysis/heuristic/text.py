@@ -19,7 +19,8 @@ _ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", 
 _LATIN_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e)\.?$", re.IGNORECASE)
 # Below this many terminators per word the transcript is treated as unpunctuated (Whisper can
 # return long stretches without full stops), and sentence-based rules stand down.
-UNPUNCTUATED_WORDS_PER_TERMINATOR = 40
+UNPUNCTUATED_WORDS_PER_TERMINATOR = 60
+MIN_WORDS_TO_JUDGE_PUNCTUATION = 25
 
 
 @dataclass
@@ -101,9 +102,11 @@ class Doc:
     @property
     def punctuated(self) -> bool:
         """False when full stops are too sparse for sentence-level rules to mean anything."""
-        if self.word_count < UNPUNCTUATED_WORDS_PER_TERMINATOR:
+        if self.word_count < MIN_WORDS_TO_JUDGE_PUNCTUATION:
             return True
-        return self.word_count / max(1, self.terminator_count) <= UNPUNCTUATED_WORDS_PER_TERMINATOR
+        if self.terminator_count == 0:
+            return False
+        return self.word_count / self.terminator_count <= UNPUNCTUATED_WORDS_PER_TERMINATOR
 
     def quote(self, first: int, last: int) -> str:
         """The verbatim text from token `first` to token `last` inclusive."""

@@ -183,7 +183,8 @@ def run_on_sentences(doc: Doc) -> Detection | None:
             is_run_on = len(links) >= th.RUN_ON_CHAIN_LINKS
         if not is_run_on:
             continue
-        run_ons += 1
+        # Without full stops one chain can hold several run-on sentences: one per 4 links.
+        run_ons += 1 if doc.punctuated else len(links) // th.RUN_ON_CHAIN_LINKS
         for start in range(0, len(links) - 1, 3):
             first, last = _window(doc, links, start)
             hits.append(
