@@ -81,9 +81,11 @@ def run_job(
     *,
     job: str = PROCESS_JOB,
     tags: Mapping[str, str] | None = None,
+    sensors: bool = True,
 ) -> ExecuteInProcessResult:
     """One real run of `job` for `partition` on the PostgreSQL-backed instance, with the
-    given provider resources, followed by the run-status sensors as the daemon runs them."""
+    given provider resources, followed by the run-status sensors as the daemon runs them
+    (unless `sensors` is False: a run event the daemon missed)."""
     from speaking_pipeline.definitions import defs
 
     instance = instance_of(settings)
@@ -94,7 +96,7 @@ def run_job(
         tags=dict(tags or {}),
         resources={"database": DatabaseResource(url=db_url), **resources},
     )
-    if job == PROCESS_JOB:
+    if sensors:
         feed_status_sensors(instance, result.run_id, db_url)
     return result
 

@@ -12,9 +12,10 @@ import pytest
 from dagster import DagsterRunStatus, RunsFilter
 from dagster._daemon.monitoring.run_monitoring import check_run_timeout
 
-from speaking_pipeline.db.engine import session_scope
-from speaking_pipeline.db.models import SessionStatus, SpeakingSession
-from tests.fakes.flaky import provider_resources
+from speaking_pipeline.db.models import SessionStatus
+from speaking_pipeline.domain.recovery import MAX_PROCESS_ATTEMPTS, Recovery, StuckSession, decide
+from tests.fakes.fake_qstash import FakeQStash
+from tests.fakes.flaky import FastTranscriber, FlakyTranscriber, provider_resources
 from tests.fault_support import (
     assert_consistent,
     feed_status_sensors,
@@ -27,6 +28,8 @@ from tests.fault_support import (
     stuck_sensor_requests,
 )
 from tests.support import app_env, client_for, upload
+
+pytest_plugins = ["tests.fakes.fixtures"]
 
 
 def _wait_for(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
@@ -93,3 +96,104 @@ def test_run_worker_killed_mid_step_is_retried_then_relaunched_to_done(
     assert_consistent(fresh_db_url)
     monkeypatch.setenv("STUCK_SESSION_AFTER_SECS", "0")
     assert stuck_sensor_requests(settings, fresh_db_url) == []
+
+
+def test_lost_delivery_missed_success_and_exhausted_attempts_are_all_resolved(
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_db_url: str,
+    dagster_db_url: str,
+    tmp_path: Path,
+    qstash_server: FakeQStash,
+) -> None:
+    extra = {
+        "APP_URL": "http://testserver",
+        "QSTASH_TOKEN": qstash_server.token,
+        "QSTASH_URL": qstash_server.base_url,
+        "QSTASH_CURRENT_SIGNING_KEY": qstash_server.current_signing_key,
+        "QSTASH_NEXT_SIGNING_KEY": qstash_server.next_signing_key,
+    }
+    with app_env(
+        monkeypatch,
+        app_db_url=fresh_db_url,
+        dagster_db_url=dagster_db_url,
+        data_dir=tmp_path / "data",
+        extra=extra,
+    ) as settings:
+        client = client_for(settings)
+        lost, unrecorded, doomed = (
+            str(upload(client, settings, learner)["id"]) for learner in ("l-1", "l-2", "l-3")
+        )
+        # QStash accepted three messages and delivers none of them.
+        assert len(qstash_server.messages) == 3
+        assert requested_runs(settings, fresh_db_url) == []
+        monkeypatch.setenv("STUCK_SESSION_AFTER_SECS", "0")
+
+        # A lost delivery: the sensor records the request, the intake sensor launches it.
+        assert stuck_sensor_requests(settings, fresh_db_url) == []
+        requested = {str(r.partition_key) for r in requested_runs(settings, fresh_db_url)}
+        assert requested == {lost, unrecorded, doomed}
+
+        # The run succeeds but its success never reaches the done sensor.
+        assert run_job(settings, fresh_db_url, unrecorded, provider_resources(), sensors=False)
+        assert status_of(fresh_db_url, unrecorded)[0] is SessionStatus.ANALYZING
+
+        # Runs that keep dying without a word (their failures unseen by the sensors).
+        broken = FlakyTranscriber(
+            FastTranscriber(), failures=None, transient=False, message="worker lost"
+        )
+        for _ in range(MAX_PROCESS_ATTEMPTS):
+            run_job(
+                settings,
+                fresh_db_url,
+                doomed,
+                provider_resources(transcriber=broken),
+                sensors=False,
+            )
+        assert status_of(fresh_db_url, doomed)[0] is SessionStatus.TRANSCRIBING
+
+        # `lost` has never run: the intake sensor owns it, the stuck sensor leaves it be.
+        assert stuck_sensor_requests(settings, fresh_db_url) == []
+        assert status_of(fresh_db_url, unrecorded) == (SessionStatus.DONE, None)
+        status, message = status_of(fresh_db_url, doomed)
+        assert status is SessionStatus.FAILED
+        assert (
+            message == f"processing stopped without finishing after {MAX_PROCESS_ATTEMPTS} attempts"
+        )
+
+        [first] = requested_runs(settings, fresh_db_url)
+        assert first.partition_key == lost
+        assert run_job(settings, fresh_db_url, lost, provider_resources(), tags=first.tags).success
+
+    assert status_of(fresh_db_url, lost) == (SessionStatus.DONE, None)
+    assert set(insight_sets(fresh_db_url)) == {lost, unrecorded}
+    assert_consistent(fresh_db_url)
+
+
+def _state(**overrides: object) -> StuckSession:
+    values: dict[str, object] = {
+        "status": "TRANSCRIBING",
+        "requested": True,
+        "age_secs": 1000.0,
+        "live_runs": 0,
+        "finished_runs": 1,
+    }
+    values.update(overrides)
+    return StuckSession(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("state", "action"),
+    [
+        (_state(), Recovery.RELAUNCH),
+        (_state(live_runs=1), Recovery.WAIT),
+        (_state(age_secs=10.0), Recovery.WAIT),
+        (_state(retry_pending_secs=5.0), Recovery.WAIT),
+        (_state(retry_pending_secs=400.0), Recovery.RELAUNCH),
+        (_state(last_run_completed=True), Recovery.MARK_DONE),
+        (_state(status="UPLOADED", requested=False, finished_runs=0), Recovery.REQUEST),
+        (_state(status="UPLOADED", finished_runs=0), Recovery.WAIT),
+        (_state(finished_runs=MAX_PROCESS_ATTEMPTS), Recovery.FAIL),
+    ],
+)
+def test_recovery_decisions(state: StuckSession, action: Recovery) -> None:
+    assert decide(state, stuck_after_secs=300) is action
