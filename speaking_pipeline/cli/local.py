@@ -75,4 +75,7 @@ def evaluate(path: str | None) -> int:
 
     report = run_eval(load_eval_cases(Path(path) if path else None))
     print(format_report(report))
-    return 0
+    failures = report.failures()
+    for failure in failures:
+        print(f"below target: {failure}", file=sys.stderr)
+    return 1 if failures else 0

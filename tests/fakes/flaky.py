@@ -44,6 +44,15 @@ def transcript_for(audio_path: Path) -> str:
     return TRANSCRIPTS[digest[0] % len(TRANSCRIPTS)]
 
 
+class UnusableTranscriber:
+    """For runs that must reuse the stored transcript: any call is a test failure."""
+
+    name = "unusable-fake"
+
+    def transcribe(self, audio_path: Path, *, language: str | None = None) -> TranscriptResult:
+        raise TranscriptionError("the transcriber was called on a re-analysis", transient=False)
+
+
 class FastTranscriber:
     """Returns a fixed learner transcript with word timings, without any model."""
 
@@ -151,6 +160,44 @@ class BlockingAnalyzer:
         if not self.release.wait(self.timeout_secs):
             raise AnalysisError("blocking analyzer was never released", transient=False)
         return self.inner.analyze(data)
+
+
+class BlockingTranscriber:
+    """Reads the audio, signals `started`, then waits for `release` before answering."""
+
+    name = "blocking-fake"
+
+    def __init__(self, inner: Transcriber, *, timeout_secs: float = 60.0) -> None:
+        self.inner = inner
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.timeout_secs = timeout_secs
+
+    def transcribe(self, audio_path: Path, *, language: str | None = None) -> TranscriptResult:
+        result = self.inner.transcribe(audio_path, language=language)
+        self.started.set()
+        if not self.release.wait(self.timeout_secs):
+            raise TranscriptionError("blocking transcriber was never released", transient=False)
+        return result
+
+
+class RevisedAnalyzer:
+    """A new analyzer version whose output differs: the inner analysis minus its last
+    insight, recorded under `version`."""
+
+    name = "revised-fake"
+
+    def __init__(self, inner: Analyzer, *, version: str) -> None:
+        self.inner = inner
+        self.version = version
+        self.calls = 0
+
+    def analyze(self, data: AnalysisInput) -> AnalyzerRun:
+        self.calls += 1
+        run = self.inner.analyze(data)
+        kept = run.analysis.insights[:-1] or run.analysis.insights
+        analysis = run.analysis.model_copy(update={"insights": kept})
+        return AnalyzerRun(analysis=analysis, analyzer_version=self.version)
 
 
 class HangingTranscriber:

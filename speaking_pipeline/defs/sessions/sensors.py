@@ -175,7 +175,7 @@ def _completes_analysis(run: DagsterRun) -> bool:
     """A successful run whose selection covered the insights (and so the whole session)."""
     if run.status is not DagsterRunStatus.SUCCESS:
         return False
-    if run.asset_selection is None:
+    if not run.asset_selection:  # None or empty: the whole job
         return run.job_name in SESSION_JOB_NAMES
     return insights.key in run.asset_selection
 
