@@ -64,7 +64,7 @@ def test_trend_rules() -> None:
     assert trend_of([0.0, 0.0, 0.0]) == "steady"
     assert trend_of([9.0, 1.0]) is None  # too few sessions to call it
     # Only the recent window counts: an old spike does not mask a recent rise.
-    assert trend_of([30.0] + [1.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]) == "worsening"
+    assert trend_of([30.0, 1.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]) == "worsening"
 
 
 def test_focus_areas_prefer_patterns_seen_in_more_sessions() -> None:

@@ -108,9 +108,7 @@ def test_token_signed_with_next_key_is_accepted_during_rotation() -> None:
 
 
 def test_next_key_token_is_rejected_when_no_next_key_is_configured() -> None:
-    assert (
-        code_of(sign(key=NEXT), next_key=None) == SignatureErrorCode.INVALID_SIGNATURE
-    )
+    assert code_of(sign(key=NEXT), next_key=None) == SignatureErrorCode.INVALID_SIGNATURE
 
 
 def test_expired_within_leeway_is_accepted() -> None:
@@ -138,9 +136,7 @@ def test_not_before_within_leeway_is_accepted() -> None:
 
 def test_not_before_beyond_leeway_is_not_yet_valid() -> None:
     token = sign(now=NOW + 31)
-    assert (
-        code_of(token, leeway_seconds=30) == SignatureErrorCode.SIGNATURE_NOT_YET_VALID
-    )
+    assert code_of(token, leeway_seconds=30) == SignatureErrorCode.SIGNATURE_NOT_YET_VALID
 
 
 def test_issued_at_in_the_future_is_not_yet_valid() -> None:
@@ -162,9 +158,7 @@ def test_issued_at_in_the_future_is_not_yet_valid() -> None:
     ],
 )
 def test_any_other_destination_url_is_rejected(expected: str) -> None:
-    assert (
-        code_of(sign(), expected_url=expected) == SignatureErrorCode.WRONG_DESTINATION
-    )
+    assert code_of(sign(), expected_url=expected) == SignatureErrorCode.WRONG_DESTINATION
 
 
 def test_wrong_destination_is_not_masked_by_the_next_key_attempt() -> None:
@@ -267,9 +261,7 @@ def test_alg_none_is_an_invalid_signature() -> None:
 
 
 def test_hs512_with_the_right_key_is_an_invalid_signature() -> None:
-    token = hand_built_token(
-        {"alg": "HS512", "typ": "JWT"}, claims(), CURRENT, "sha512"
-    )
+    token = hand_built_token({"alg": "HS512", "typ": "JWT"}, claims(), CURRENT, "sha512")
     assert code_of(token) == SignatureErrorCode.INVALID_SIGNATURE
 
 
@@ -341,9 +333,7 @@ def test_signed_token_has_qstash_header_and_claims() -> None:
     token = sign(jti="jwt_fixed", ttl_seconds=300)
     header = jwt.get_unverified_header(token)
     assert header == {"alg": "HS256", "typ": "JWT"}
-    payload = jwt.decode(
-        token, CURRENT, algorithms=["HS256"], options={"verify_exp": False}
-    )
+    payload = jwt.decode(token, CURRENT, algorithms=["HS256"], options={"verify_exp": False})
     assert list(payload) == ["iss", "sub", "exp", "nbf", "iat", "jti", "body"]
     assert payload == {
         "iss": "Upstash",
@@ -357,10 +347,7 @@ def test_signed_token_has_qstash_header_and_claims() -> None:
 
 
 def test_generated_jti_is_unique_and_qstash_shaped() -> None:
-    jtis = {
-        jwt.decode(sign(), options={"verify_signature": False})["jti"]
-        for _ in range(20)
-    }
+    jtis = {jwt.decode(sign(), options={"verify_signature": False})["jti"] for _ in range(20)}
     assert len(jtis) == 20
     assert all(j.startswith("jwt_") and j[4:].isalnum() and len(j) == 32 for j in jtis)
 
@@ -427,9 +414,7 @@ def test_we_accept_a_token_shaped_like_the_sdk_test_suites_sign() -> None:
         nbf=issued,
         exp=issued + 300,
     )
-    token = jwt.encode(
-        payload, NEXT, algorithm="HS256", headers={"alg": "HS256", "typ": "JWT"}
-    )
+    token = jwt.encode(payload, NEXT, algorithm="HS256", headers={"alg": "HS256", "typ": "JWT"})
     Receiver(current_signing_key=CURRENT, next_signing_key=NEXT).verify(
         signature=token, body=BODY.decode(), url=URL
     )

@@ -139,7 +139,7 @@ def test_signed_delivery_is_processed_and_bad_ones_launch_nothing(qstash_app, fr
 
 
 def test_permanent_problems_answer_489_non_retryable(qstash_app):  # type: ignore[no-untyped-def]
-    settings, client, qstash = qstash_app
+    _settings, client, qstash = qstash_app
     for payload in (b"not json", b'{"session": 1}', b'{"sessionId": "no-such-session"}'):
         headers = qstash.signed_headers("m", PROCESS_URL, payload, 0)
         response = client.post("/api/internal/process", content=payload, headers=headers)

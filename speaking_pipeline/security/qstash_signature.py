@@ -213,9 +213,7 @@ def verify_qstash_signature(
 
     claimed = claims["body"]
     if not isinstance(claimed, str):
-        raise SignatureError(
-            SignatureErrorCode.INVALID_CLAIMS, "the body claim is not a string"
-        )
+        raise SignatureError(SignatureErrorCode.INVALID_CLAIMS, "the body claim is not a string")
     if not _body_hash_matches(claimed, body):
         raise SignatureError(
             SignatureErrorCode.BODY_MISMATCH,
