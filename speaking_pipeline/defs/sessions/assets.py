@@ -15,6 +15,7 @@ from dagster import (
 )
 
 from speaking_pipeline.analysis.base import AnalysisError
+from speaking_pipeline.config import MissingSettingError
 from speaking_pipeline.defs.resources import (
     AnalyzerResource,
     AudioStoreResource,
@@ -84,7 +85,7 @@ def transcript(
         outcome = steps.transcribe_session(
             database.get_url(), session_id, audio_store.get_store(), transcriber.get_transcriber()
         )
-    except steps.SessionGoneError as error:
+    except (steps.SessionGoneError, MissingSettingError) as error:
         raise _permanent("transcript", error) from error
     except TranscriptionError as error:
         if not error.transient:
@@ -117,7 +118,7 @@ def insights(
     session_id = context.partition_key
     try:
         outcome = steps.analyze_session(database.get_url(), session_id, analyzer.get_analyzer())
-    except steps.SessionGoneError as error:
+    except (steps.SessionGoneError, MissingSettingError) as error:
         raise _permanent("insights", error) from error
     except AnalysisError as error:
         if not error.transient:
