@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up test lint bench lock clean
+.PHONY: up test test-server bench lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# The DATABASE_URL path: the database-backed tests against a running PostgreSQL server.
+TEST_SERVER_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+test-server: $(STAMP)
+	TEST_DATABASE_URL=$(TEST_SERVER_URL) $(BIN)/python -m pytest \
+		tests/test_db_migrations.py tests/test_sessions_api.py tests/test_pipeline_slice.py \
+		tests/test_webhook_qstash.py tests/test_up_end_to_end.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

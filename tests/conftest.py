@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
-from speaking_pipeline.db.urls import with_database
+from tests.databases import create_database, drop_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -32,31 +30,15 @@ def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return embedded.app_url
 
 
-def _create_database(server_url: str, prefix: str) -> str:
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return with_database(server_url, name)
-
-
-def _drop_database(server_url: str, url: str) -> None:
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
-    from speaking_pipeline.db.engine import engine_for
-
-    engine_for.cache_clear()
-    with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="session")
 def app_db_url(pg_server_url: str) -> Iterator[str]:
     """A migrated app database, fresh for this test session."""
     from speaking_pipeline.db.migrate import upgrade
 
-    url = _create_database(pg_server_url, "sp_test")
+    url = create_database(pg_server_url, "sp_test")
     upgrade(url)
     yield url
-    _drop_database(pg_server_url, url)
+    drop_database(pg_server_url, url)
 
 
 @pytest.fixture
@@ -64,18 +46,18 @@ def fresh_db_url(pg_server_url: str) -> Iterator[str]:
     """A migrated app database of its own, for tests that need an empty one."""
     from speaking_pipeline.db.migrate import upgrade
 
-    url = _create_database(pg_server_url, "sp_fresh")
+    url = create_database(pg_server_url, "sp_fresh")
     upgrade(url)
     yield url
-    _drop_database(pg_server_url, url)
+    drop_database(pg_server_url, url)
 
 
 @pytest.fixture
 def dagster_db_url(pg_server_url: str) -> Iterator[str]:
     """An empty database for Dagster's run, event and schedule storage."""
-    url = _create_database(pg_server_url, "sp_dagster")
+    url = create_database(pg_server_url, "sp_dagster")
     yield url
-    _drop_database(pg_server_url, url)
+    drop_database(pg_server_url, url)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.databases import create_database, drop_database
 from tests.support import SPEECH_DIR
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,7 +47,21 @@ def _wait_for(url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def running_up(whisper_model_dir: Path) -> Iterator[tuple[dict[str, str], Path]]:
+def server_database(pg_server_url: str) -> Iterator[str | None]:
+    """With TEST_DATABASE_URL set, `up` runs against a fresh database on that server
+    (the DATABASE_URL path); otherwise on its embedded default."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        yield None
+        return
+    url = create_database(pg_server_url, "sp_up")
+    yield url
+    drop_database(pg_server_url, url)
+
+
+@pytest.fixture
+def running_up(
+    whisper_model_dir: Path, server_database: str | None
+) -> Iterator[tuple[dict[str, str], Path]]:
     # Not under pytest's tmp tree: the embedded server runs as its own system user.
     data_dir = Path(tempfile.mkdtemp(prefix="sp-up-"))
     api_port, dagster_port = _free_port(), _free_port()
@@ -63,6 +78,8 @@ def running_up(whisper_model_dir: Path) -> Iterator[tuple[dict[str, str], Path]]
         WHISPER_MODEL_DIR=str(whisper_model_dir),
     )
     env.pop("DAGSTER_HOME", None)
+    if server_database:
+        env["DATABASE_URL"] = server_database
     proc = subprocess.Popen(
         [str(BIN / "speaking-pipeline"), "up"], cwd=REPO, env=env, start_new_session=True
     )
