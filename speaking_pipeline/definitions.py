@@ -12,6 +12,7 @@ from speaking_pipeline.defs.resources import (
     TranscriberResource,
 )
 from speaking_pipeline.defs.sessions.assets import (
+    fluency,
     insights,
     pattern_profile,
     session_audio,
@@ -28,7 +29,7 @@ from speaking_pipeline.defs.sessions.sensors import (
 
 defs = Definitions.merge(
     Definitions(
-        assets=[session_audio, transcript, insights, pattern_profile],
+        assets=[session_audio, transcript, fluency, insights, pattern_profile],
         asset_checks=session_checks,
         jobs=[process_session_job, reanalyze_sessions_job, recompute_profiles_job],
         sensors=[

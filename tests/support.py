@@ -39,6 +39,10 @@ def app_env(
         env["WHISPER_MODEL_DIR"] = str(whisper_model_dir)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
+    # The app exports these for its child processes; registering them with monkeypatch
+    # makes sure they are removed again after the test.
+    for key in ("DAGSTER_HOME", "SPEAKING_DAGSTER_PG_URL"):
+        monkeypatch.setenv(key, "")
     for key in ("QSTASH_TOKEN", "QUEUE", "TRANSCRIBER", "ANALYZER", "STORAGE_BACKEND"):
         if key not in env:
             monkeypatch.delenv(key, raising=False)

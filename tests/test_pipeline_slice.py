@@ -54,6 +54,9 @@ def test_upload_to_done_through_dagster(
         transcript = body["transcript"]["text"]
         assert "market" in transcript.lower()
         assert body["focusNext"]
+        fluency = body["fluency"]  # measured from Whisper's word timings
+        assert 60 < fluency["speech_rate_wpm"] < 250
+        assert fluency["articulation_rate_wpm"] >= fluency["speech_rate_wpm"]
         for insight in body["insights"]:
             assert 2 <= len(insight["examples"]) <= 3
             assert all(is_verbatim(e, transcript) for e in insight["examples"])

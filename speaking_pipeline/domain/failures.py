@@ -8,6 +8,7 @@ MAX_MESSAGE = 1000
 _STEP_NAMES = {
     "transcript": "transcription",
     "insights": "analysis",
+    "fluency": "fluency metrics",
     "pattern_profile": "profile update",
 }
 

@@ -128,8 +128,6 @@ def _keep_verbatim(analysis: Analysis, transcript: str) -> tuple[Analysis, int]:
 
 def analyze_session(db_url: str, session_id: str, analyzer: Analyzer) -> AnalyzeOutcome:
     """Analyse the stored transcript and replace the session's insights in one transaction."""
-    from speaking_pipeline.analysis.fluency import compute_fluency
-
     with session_scope(db_url) as db:
         session = _load(db, session_id)
         transcript = db.scalar(select(Transcript).where(Transcript.session_id == session_id))
@@ -151,7 +149,6 @@ def analyze_session(db_url: str, session_id: str, analyzer: Analyzer) -> Analyze
 
     run = analyzer.analyze(data)
     analysis, dropped = _keep_verbatim(run.analysis, data.transcript)
-    fluency = compute_fluency(data.transcript, data.words, data.duration_secs)
 
     with session_scope(db_url) as db:
         # Locked, and checked after the lock: deleted meanwhile means nothing is written.
@@ -163,11 +160,6 @@ def analyze_session(db_url: str, session_id: str, analyzer: Analyzer) -> Analyze
                 analysis=analysis, analyzer_version=run.analyzer_version, metadata=run.metadata
             ),
         )
-        db.execute(
-            update(SpeakingSession)
-            .where(SpeakingSession.id == session_id)
-            .values(fluency=fluency.model_dump(mode="json"))
-        )
     return AnalyzeOutcome(
         insight_count=count,
         codes=[i.code for i in analysis.insights],
@@ -175,6 +167,24 @@ def analyze_session(db_url: str, session_id: str, analyzer: Analyzer) -> Analyze
         dropped_examples=dropped,
         metadata=dict(run.metadata),
     )
+
+
+def measure_fluency(db_url: str, session_id: str) -> dict[str, Any]:
+    """Compute the session's fluency metrics from its transcript and word timings."""
+    from speaking_pipeline.analysis.fluency import compute_fluency
+
+    with session_scope(db_url) as db:
+        session = _load(db, session_id)
+        transcript = db.scalar(select(Transcript).where(Transcript.session_id == session_id))
+        if transcript is None:
+            raise RuntimeError(f"session {session_id} has no transcript to measure")
+        words = [Word.model_validate(w) for w in (transcript.words or [])]
+        metrics = compute_fluency(transcript.text, words, session.duration_secs)
+        values = metrics.model_dump(mode="json")
+        db.execute(
+            update(SpeakingSession).where(SpeakingSession.id == session_id).values(fluency=values)
+        )
+    return values  # type: ignore[no-any-return]
 
 
 def refresh_learner_profile(db_url: str, session_id: str) -> dict[str, Any]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import tempfile
 from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from speaking_pipeline.config import MissingSettingError, Settings
 from speaking_pipeline.transcription.base import TranscriptionError, TranscriptResult, Word
-from speaking_pipeline.vendor_errors import Failure, describe_connection, describe_status
+from speaking_pipeline.vendor_sdk import OPENAI, SdkProvider
 
 if TYPE_CHECKING:
     import openai
@@ -38,60 +38,23 @@ SUPPORTED_TYPES = {
 _PROMPT_TAIL_CHARS = 200
 
 
-class OpenAITranscriber:
+@dataclass(kw_only=True, eq=False)
+class OpenAITranscriber(SdkProvider["openai.OpenAI"]):
     name = "openai"
+    sdk = OPENAI
+    model_variable = "OPENAI_TRANSCRIBE_MODEL"
+    purpose = "TRANSCRIBER=openai"
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None,
-        model: str = DEFAULT_MODEL,
-        base_url: str | None = None,
-        max_retries: int = 3,
-        timeout_secs: float = 600.0,
-        max_upload_bytes: int = API_MAX_BYTES,
-        max_piece_secs: float = 600.0,
-        default_language: str = "en",
-    ) -> None:
-        self._api_key = api_key
-        self.model = model
-        self.base_url = base_url
-        self.max_retries = max_retries
-        self.timeout_secs = timeout_secs
-        self.max_upload_bytes = max_upload_bytes
-        self.max_piece_secs = max_piece_secs
-        self.default_language = default_language
-        self._client: openai.OpenAI | None = None
-
-    @classmethod
-    def from_settings(cls, settings: Settings, **overrides: Any) -> OpenAITranscriber:
-        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-        options: dict[str, Any] = {
-            "api_key": key,
-            "model": settings.openai_transcribe_model or DEFAULT_MODEL,
-            "base_url": settings.openai_base_url,
-        }
-        options.update(overrides)
-        return cls(**options)
+    model: str = DEFAULT_MODEL
+    timeout_secs: float = 600.0
+    max_upload_bytes: int = API_MAX_BYTES
+    max_piece_secs: float = 600.0
+    default_language: str = "en"
 
     @property
     def word_timestamps(self) -> bool:
         # Only whisper-1 offers verbose_json with word timings; gpt-4o-*-transcribe do not.
         return self.model.startswith("whisper")
-
-    def client(self) -> openai.OpenAI:
-        if self._client is None:
-            if not self._api_key:
-                raise MissingSettingError("OPENAI_API_KEY", "TRANSCRIBER=openai")
-            import openai
-
-            self._client = openai.OpenAI(
-                api_key=self._api_key,
-                base_url=self.base_url,
-                max_retries=self.max_retries,
-                timeout=self.timeout_secs,
-            )
-        return self._client
 
     def transcribe(self, audio_path: Path, *, language: str | None = None) -> TranscriptResult:
         lang = _language_code(language or self.default_language)
@@ -149,8 +112,6 @@ class OpenAITranscriber:
     def _request(
         self, client: openai.OpenAI, path: Path, lang: str, *, prompt: str | None
     ) -> tuple[str, list[Word], float | None]:
-        import openai
-
         mime = SUPPORTED_TYPES[path.suffix.lower().lstrip(".")]
         options: dict[str, Any] = {"model": self.model, "language": lang}
         if prompt:
@@ -160,44 +121,16 @@ class OpenAITranscriber:
             options["timestamp_granularities"] = ["word", "segment"]
         else:
             options["response_format"] = "json"
-        try:
-            with path.open("rb") as fh:
-                result = client.audio.transcriptions.create(file=(path.name, fh, mime), **options)
-        except openai.APIStatusError as exc:
-            raise self._error(_status_failure(exc, self, path.name)) from None
-        except openai.APIConnectionError as exc:
-            failure = describe_connection(
-                vendor="OpenAI",
-                base_url=str(client.base_url),
-                timed_out=isinstance(exc, openai.APITimeoutError),
-                retries=self.max_retries,
-            )
-            raise self._error(failure) from None
+        with (
+            self.errors_as(TranscriptionError, f"the audio file {path.name}"),
+            path.open("rb") as fh,
+        ):
+            result = client.audio.transcriptions.create(file=(path.name, fh, mime), **options)
         text = str(getattr(result, "text", "") or "").strip()
         raw_words = getattr(result, "words", None) or []
         words = [Word(word=w.word.strip(), start=w.start, end=w.end) for w in raw_words]
         duration = getattr(result, "duration", None)
         return text, words, float(duration) if duration is not None else None
-
-    @staticmethod
-    def _error(failure: Failure) -> TranscriptionError:
-        return TranscriptionError(failure.message, transient=failure.transient)
-
-
-def _status_failure(exc: openai.APIStatusError, t: OpenAITranscriber, filename: str) -> Failure:
-    body = exc.body if isinstance(exc.body, dict) else {}
-    return describe_status(
-        vendor="OpenAI",
-        status=exc.status_code,
-        vendor_message=str(body.get("message") or ""),
-        vendor_code=str(body.get("code") or "") or None,
-        key_variable="OPENAI_API_KEY",
-        model=t.model,
-        model_variable="OPENAI_TRANSCRIBE_MODEL",
-        subject=f"the audio file {filename}",
-        retries=t.max_retries,
-        secrets=[t._api_key],
-    )
 
 
 def _language_code(language: str) -> str:

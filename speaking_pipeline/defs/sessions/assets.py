@@ -29,6 +29,7 @@ from speaking_pipeline.transcription.base import TranscriptionError
 # Bump when the step's logic changes, so the UI shows which partitions are stale.
 TRANSCRIPT_CODE_VERSION = "transcript-1"
 INSIGHTS_CODE_VERSION = "insights-1"
+FLUENCY_CODE_VERSION = "fluency-1"
 PROFILE_CODE_VERSION = "profile-1"
 
 # Base delay of the provider retries (then ~3x, ~7x: exponential, with jitter so that many
@@ -134,6 +135,24 @@ def insights(
         if isinstance(value, int | float | str | bool):
             metadata[key] = value
     return MaterializeResult(metadata=metadata)  # type: ignore[arg-type]
+
+
+@asset(
+    partitions_def=sessions_partitions,
+    deps=[transcript],
+    group_name="sessions",
+    code_version=FLUENCY_CODE_VERSION,
+    kinds={"postgres"},
+)
+def fluency(context: AssetExecutionContext, database: DatabaseResource) -> MaterializeResult[None]:
+    """Speech rate, pauses, mean length of run and lexical diversity (docs/fluency.md)."""
+    try:
+        metrics = steps.measure_fluency(database.get_url(), context.partition_key)
+    except steps.SessionGoneError as error:
+        raise _permanent("fluency", error) from error
+    return MaterializeResult(
+        metadata={k: v for k, v in metrics.items() if isinstance(v, int | float)}  # type: ignore[arg-type]
+    )
 
 
 @asset(

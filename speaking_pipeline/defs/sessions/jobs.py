@@ -2,7 +2,7 @@
 
 from dagster import AssetSelection, define_asset_job
 
-from speaking_pipeline.defs.sessions.assets import insights, pattern_profile, transcript
+from speaking_pipeline.defs.sessions.assets import fluency, insights, pattern_profile, transcript
 from speaking_pipeline.defs.sessions.partitions import sessions_partitions
 
 PROCESS_JOB_NAME = "process_session"
@@ -22,7 +22,7 @@ SESSION_RUN_TAGS = {
 
 process_session_job = define_asset_job(
     PROCESS_JOB_NAME,
-    selection=AssetSelection.assets(transcript, insights, pattern_profile),
+    selection=AssetSelection.assets(transcript, fluency, insights, pattern_profile),
     partitions_def=sessions_partitions,
     description="Transcribe, analyse and profile one uploaded session.",
     tags={"speaking/kind": "process", **SESSION_RUN_TAGS},
