@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -19,30 +20,20 @@ _MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
 _MIN_PART_BYTES = 5 * 1024 * 1024
 
 
+@dataclass(kw_only=True, eq=False)
 class S3AudioStore:
     backend = "s3"
 
-    def __init__(
-        self,
-        *,
-        bucket: str | None,
-        endpoint_url: str | None = None,
-        region_name: str | None = "auto",
-        access_key_id: str | None = None,
-        secret_access_key: str | None = None,
-        max_attempts: int = 5,
-        multipart_threshold_bytes: int = 8 * 1024 * 1024,
-        key_variables: tuple[str, str] = ("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"),
-    ) -> None:
-        self.bucket = bucket
-        self.endpoint_url = endpoint_url
-        self.region_name = region_name
-        self._access_key_id = access_key_id
-        self._secret_access_key = secret_access_key
-        self.max_attempts = max_attempts
-        self.multipart_threshold_bytes = multipart_threshold_bytes
-        self._key_variables = key_variables
-        self._client: S3Client | None = None
+    bucket: str | None
+    endpoint_url: str | None = None
+    region_name: str | None = "auto"
+    access_key_id: str | None = field(default=None, repr=False)
+    secret_access_key: str | None = field(default=None, repr=False)
+    max_attempts: int = 5
+    multipart_threshold_bytes: int = 8 * 1024 * 1024
+    #: The variables that supply the keys, named when one is missing.
+    key_variables: tuple[str, str] = ("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")
+    _client: S3Client | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> S3AudioStore:
@@ -69,17 +60,17 @@ class S3AudioStore:
                 raise MissingSettingError("S3_BUCKET", _PURPOSE)
             # AWS itself can find credentials in its own chain (profile, instance role); an
             # S3-compatible endpoint cannot, so there the keys are required.
-            if self.endpoint_url and not self._access_key_id:
-                raise MissingSettingError(self._key_variables[0], _PURPOSE)
-            if self.endpoint_url and not self._secret_access_key:
-                raise MissingSettingError(self._key_variables[1], _PURPOSE)
+            if self.endpoint_url and not self.access_key_id:
+                raise MissingSettingError(self.key_variables[0], _PURPOSE)
+            if self.endpoint_url and not self.secret_access_key:
+                raise MissingSettingError(self.key_variables[1], _PURPOSE)
             from dagster_aws.s3 import S3Resource
 
             resource = S3Resource(
                 endpoint_url=self.endpoint_url,
                 region_name=self.region_name,
-                aws_access_key_id=self._access_key_id,
-                aws_secret_access_key=self._secret_access_key,
+                aws_access_key_id=self.access_key_id,
+                aws_secret_access_key=self.secret_access_key,
                 max_attempts=self.max_attempts,
             )
             self._client = resource.get_client()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from speaking_pipeline.transcription.base import TranscriptionError, TranscriptResult, Word

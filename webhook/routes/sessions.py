@@ -89,7 +89,8 @@ def _store_session(
         session = SpeakingSession(
             user_id=user.id,
             status=SessionStatus.CREATED,
-            duration_secs=duration,
+            # The decoded length beats the client's claim; the claim covers undecodable lengths.
+            duration_secs=info.duration_secs or duration,
             language=language,
             topic=topic,
             audio_format=info.extension,
