@@ -22,8 +22,11 @@ ClientT = TypeVar("ClientT", bound=_Client)
 
 @dataclass(frozen=True)
 class Sdk:
-    """One vendor's SDK. OpenAI's and Anthropic's are generated from the same template (same
-    client options, same exception classes), so one description serves both."""
+    """What differs between two vendor SDKs built from one template.
+
+    OpenAI's and Anthropic's SDKs take the same client options and raise the same exception
+    classes, so a provider needs only these names to use either.
+    """
 
     vendor: str
     module: str
@@ -40,6 +43,7 @@ ANTHROPIC = Sdk(
 )
 
 
+# eq=False: a provider owns a live client, so it keeps identity equality and stays hashable.
 @dataclass(kw_only=True, eq=False)
 class SdkProvider(Generic[ClientT]):
     """A transcriber or analyzer calling a vendor SDK; the client is made at first use, so a
@@ -97,6 +101,9 @@ class SdkProvider(Generic[ClientT]):
             yield
         except sdk.APIStatusError as exc:
             body = exc.body if isinstance(exc.body, dict) else {}
+            # Anthropic nests the explanation: {"type": "error", "error": {"type", "message"}}.
+            if isinstance(body.get("error"), dict):
+                body = body["error"]
             failure = describe_status(
                 vendor=self.sdk.vendor,
                 status=exc.status_code,

@@ -86,19 +86,30 @@ def run_job(
     """One real run of `job` for `partition` on the PostgreSQL-backed instance, with the
     given provider resources, followed by the run-status sensors as the daemon runs them
     (unless `sensors` is False: a run event the daemon missed)."""
-    from speaking_pipeline.definitions import defs
-
     instance = instance_of(settings)
-    result = defs.resolve_job_def(job).execute_in_process(
-        partition_key=partition,
-        instance=instance,
-        raise_on_error=False,
-        tags=dict(tags or {}),
-        resources={"database": DatabaseResource(url=db_url), **resources},
-    )
+    result = _execute(instance, db_url, job, partition, resources, tags or {})
     if sensors:
         feed_status_sensors(instance, result.run_id, db_url)
     return result
+
+
+def _execute(
+    instance: DagsterInstance,
+    db_url: str,
+    job: str,
+    partition: str,
+    resources: Mapping[str, object],
+    tags: Mapping[str, str],
+) -> ExecuteInProcessResult:
+    from speaking_pipeline.definitions import defs
+
+    return defs.resolve_job_def(job).execute_in_process(
+        partition_key=partition,
+        instance=instance,
+        raise_on_error=False,
+        tags=dict(tags),
+        resources={"database": DatabaseResource(url=db_url), **resources},
+    )
 
 
 def launch_requested(
@@ -237,29 +248,59 @@ def assert_consistent(db_url: str) -> None:
         assert focus == want_focus, f"focus areas of {user_id} differ from a recomputation"
 
 
-def start_hanging_worker(partition: str, db_url: str, marker: Path) -> subprocess.Popen[bytes]:
-    """A separate run worker process executing `process_session` for `partition`; its
-    transcriber hangs after writing `marker`, so the test can kill it mid-step."""
-    code = "import sys; from tests.fault_support import hanging_worker as w; w(*sys.argv[1:])"
+def start_worker(
+    db_url: str,
+    runs: list[tuple[str, Mapping[str, str]]],
+    *,
+    job: str = PROCESS_JOB,
+    transcriber: str = "fast",
+    analyzer: str = "heuristic",
+) -> subprocess.Popen[str]:
+    """A run worker in a process of its own, executing `runs` (partition, tags) one after
+    the other on the same instance; providers are named by spec (see tests.fakes.flaky).
+    Runs in separate processes really overlap, which Dagster's in-process execution in
+    threads of one process does not support."""
+    spec = {
+        "db_url": db_url,
+        "runs": [[partition, dict(tags)] for partition, tags in runs],
+        "job": job,
+        "transcriber": transcriber,
+        "analyzer": analyzer,
+    }
+    code = "import sys; from tests.fault_support import worker_main as w; w(sys.argv[1])"
     return subprocess.Popen(
-        [sys.executable, "-c", code, partition, db_url, str(marker)],
+        [sys.executable, "-c", code, json.dumps(spec)],
         cwd=REPO,
         env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
-def hanging_worker(partition: str, db_url: str, marker: str) -> None:
-    from speaking_pipeline.definitions import defs
-    from tests.fakes.flaky import HangingTranscriber
+def finish_worker(worker: subprocess.Popen[str], timeout: float = 150) -> dict[str, bool]:
+    """Wait for a worker; returns partition -> run succeeded."""
+    out, err = worker.communicate(timeout=timeout)
+    assert worker.returncode == 0, err[-4000:]
+    line = next(x for x in reversed(out.splitlines()) if x.startswith(WORKER_RESULT))
+    result: dict[str, bool] = json.loads(line[len(WORKER_RESULT) :])
+    return result
 
-    defs.resolve_job_def(PROCESS_JOB).execute_in_process(
-        partition_key=partition,
-        instance=DagsterInstance.get(),
-        tags={MAX_RUNTIME_TAG: "1"},
-        resources={
-            "database": DatabaseResource(url=db_url),
-            **provider_resources(transcriber=HangingTranscriber(Path(marker))),
-        },
+
+WORKER_RESULT = "WORKER-RESULT "
+
+
+def worker_main(raw_spec: str) -> None:
+    from tests.fakes.flaky import analyzer_from_spec, transcriber_from_spec
+
+    spec = json.loads(raw_spec)
+    resources = provider_resources(
+        transcriber_from_spec(spec["transcriber"]), analyzer_from_spec(spec["analyzer"])
     )
+    instance = DagsterInstance.get()
+    outcome = {}
+    for partition, tags in spec["runs"]:
+        result = _execute(instance, spec["db_url"], spec["job"], partition, resources, tags)
+        feed_status_sensors(instance, result.run_id, spec["db_url"])
+        outcome[partition] = result.success
+    print(WORKER_RESULT + json.dumps(outcome), flush=True)

@@ -23,6 +23,8 @@ def test_workspace_validates_with_the_dagster_cli() -> None:
         capture_output=True,
         text=True,
         timeout=300,
+        # As the daemon sees it: no Dagster environment left over from other tests.
+        env={k: v for k, v in os.environ.items() if not k.startswith(("DAGSTER_", "SPEAKING_"))},
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -11,17 +10,13 @@ from sqlalchemy import select
 from speaking_pipeline.analysis.heuristic import HeuristicAnalyzer
 from speaking_pipeline.db.engine import session_scope
 from speaking_pipeline.db.models import InsightRow, PatternProfile, SessionStatus, Transcript
-from tests.fakes.flaky import (
-    FlakyAnalyzer,
-    RevisedAnalyzer,
-    UnusableTranscriber,
-    provider_resources,
-)
+from tests.fakes.flaky import FlakyAnalyzer, provider_resources
 from tests.fault_support import (
     REANALYZE_JOB,
     assert_consistent,
+    finish_worker,
     launch_requested,
-    run_job,
+    start_worker,
     status_of,
 )
 from tests.support import app_env, client_for, upload
@@ -69,20 +64,23 @@ def test_reanalysis_of_analysed_sessions_replaces_insights_and_recomputes_profil
         before_profiles = _profiles(fresh_db_url)
         assert set(before_insights) == {a1, a2, a3, b1}
 
-        # A backfill of `reanalyze_sessions` over four partitions: one run per partition,
-        # three of them for one learner and running at the same time.
-        revised = RevisedAnalyzer(HeuristicAnalyzer(), version="revised-2")
-        resources = provider_resources(transcriber=UnusableTranscriber(), analyzer=revised)
+        # A backfill of `reanalyze_sessions` over four partitions, one run per partition,
+        # in three run workers at once: three of the runs are for one learner.
         chosen = [a1, a2, b1, failed]
-        with ThreadPoolExecutor(max_workers=len(chosen)) as pool:
-            results = list(
-                pool.map(
-                    lambda sid: run_job(settings, fresh_db_url, sid, resources, job=REANALYZE_JOB),
-                    chosen,
-                )
+        workers = [
+            start_worker(
+                fresh_db_url,
+                [(sid, {}) for sid in batch],
+                job=REANALYZE_JOB,
+                transcriber="unusable",
+                analyzer="revised:revised-2",
             )
-        assert all(r.success for r in results)
-        assert revised.calls == len(chosen)
+            for batch in ([a1, b1], [a2], [failed])
+        ]
+        outcomes: dict[str, bool] = {}
+        for worker in workers:
+            outcomes.update(finish_worker(worker))
+        assert outcomes == dict.fromkeys(chosen, True)
 
     after = _insights(fresh_db_url)
     for sid in chosen:

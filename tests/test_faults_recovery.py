@@ -15,7 +15,7 @@ from dagster._daemon.monitoring.run_monitoring import check_run_timeout
 from speaking_pipeline.db.models import SessionStatus
 from speaking_pipeline.domain.recovery import MAX_PROCESS_ATTEMPTS, Recovery, StuckSession, decide
 from tests.fakes.fake_qstash import FakeQStash
-from tests.fakes.flaky import FastTranscriber, FlakyTranscriber, provider_resources
+from tests.fakes.flaky import FastTranscriber, FileGate, FlakyTranscriber, provider_resources
 from tests.fault_support import (
     assert_consistent,
     feed_status_sensors,
@@ -23,22 +23,13 @@ from tests.fault_support import (
     instance_of,
     requested_runs,
     run_job,
-    start_hanging_worker,
+    start_worker,
     status_of,
     stuck_sensor_requests,
 )
 from tests.support import app_env, client_for, upload
 
 pytest_plugins = ["tests.fakes.fixtures"]
-
-
-def _wait_for(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_run_worker_killed_mid_step_is_retried_then_relaunched_to_done(
@@ -56,13 +47,17 @@ def test_run_worker_killed_mid_step_is_retried_then_relaunched_to_done(
         instance = instance_of(settings)
 
         # A run worker of its own, killed while the transcriber is working.
-        marker = tmp_path / "transcribing"
-        worker = start_hanging_worker(session_id, fresh_db_url, marker)
+        gate = FileGate(tmp_path, "transcribing")
+        worker = start_worker(
+            fresh_db_url,
+            [(session_id, {**request.tags, "dagster/max_runtime": "1"})],
+            transcriber=f"gate:{tmp_path}:transcribing",
+        )
         try:
-            _wait_for(marker.exists, 60, "the worker to start transcribing")
+            gate.wait_started()
         finally:
             os.kill(worker.pid, signal.SIGKILL)
-            worker.wait(10)
+            worker.communicate(timeout=10)
         assert status_of(fresh_db_url, session_id)[0] is SessionStatus.TRANSCRIBING
         [record] = instance.get_run_records(RunsFilter(tags={"dagster/partition": session_id}))
         assert record.dagster_run.status is DagsterRunStatus.STARTED  # nobody knows it died

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from pathlib import Path
 
 from speaking_pipeline.analysis.base import AnalysisError, AnalysisInput, Analyzer, AnalyzerRun
@@ -142,41 +143,63 @@ class FlakyAnalyzer:
         return self.inner.analyze(data)
 
 
+class FileGate:
+    """A meeting point that works across processes: the provider creates `started` and
+    waits until `release` exists; the test waits for `started`, acts, creates `release`."""
+
+    def __init__(self, directory: Path, name: str) -> None:
+        self.started = directory / f"{name}.started"
+        self.release = directory / f"{name}.release"
+
+    def arrive(self, timeout_secs: float = 120.0) -> bool:
+        self.started.touch()
+        deadline = time.monotonic() + timeout_secs
+        while time.monotonic() < deadline:
+            if self.release.exists():
+                return True
+            time.sleep(0.05)
+        return False
+
+    def wait_started(self, timeout_secs: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout_secs
+        while not self.started.exists():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.started.name} never appeared")
+            time.sleep(0.05)
+
+    def open(self) -> None:
+        self.release.touch()
+
+
 class BlockingAnalyzer:
-    """Signals `started`, then waits for `release` before delegating: a slow model call
-    during which the test can act (delete the session, kill the worker...)."""
+    """Meets the test at `gate` before analysing: a slow model call during which the test
+    acts (deletes the session, kills the worker...)."""
 
     name = "blocking-fake"
 
-    def __init__(self, inner: Analyzer, *, timeout_secs: float = 60.0) -> None:
+    def __init__(self, inner: Analyzer, gate: FileGate) -> None:
         self.inner = inner
         self.version = inner.version
-        self.started = threading.Event()
-        self.release = threading.Event()
-        self.timeout_secs = timeout_secs
+        self.gate = gate
 
     def analyze(self, data: AnalysisInput) -> AnalyzerRun:
-        self.started.set()
-        if not self.release.wait(self.timeout_secs):
+        if not self.gate.arrive():
             raise AnalysisError("blocking analyzer was never released", transient=False)
         return self.inner.analyze(data)
 
 
 class BlockingTranscriber:
-    """Reads the audio, signals `started`, then waits for `release` before answering."""
+    """Transcribes (the audio is read), then meets the test at `gate` before answering."""
 
     name = "blocking-fake"
 
-    def __init__(self, inner: Transcriber, *, timeout_secs: float = 60.0) -> None:
+    def __init__(self, inner: Transcriber, gate: FileGate) -> None:
         self.inner = inner
-        self.started = threading.Event()
-        self.release = threading.Event()
-        self.timeout_secs = timeout_secs
+        self.gate = gate
 
     def transcribe(self, audio_path: Path, *, language: str | None = None) -> TranscriptResult:
         result = self.inner.transcribe(audio_path, language=language)
-        self.started.set()
-        if not self.release.wait(self.timeout_secs):
+        if not self.gate.arrive():
             raise TranscriptionError("blocking transcriber was never released", transient=False)
         return result
 
@@ -200,18 +223,31 @@ class RevisedAnalyzer:
         return AnalyzerRun(analysis=analysis, analyzer_version=self.version)
 
 
-class HangingTranscriber:
-    """Writes `marker` when it starts, then never returns: a worker to kill mid-step."""
+def transcriber_from_spec(spec: str) -> Transcriber:
+    """Providers named in a string, for run workers in other processes: `fast`,
+    `unusable`, `gate:<dir>:<name>`."""
+    kind, _, rest = spec.partition(":")
+    if kind == "fast":
+        return FastTranscriber()
+    if kind == "unusable":
+        return UnusableTranscriber()
+    if kind == "gate":
+        directory, name = rest.rsplit(":", 1)
+        return BlockingTranscriber(FastTranscriber(), FileGate(Path(directory), name))
+    raise ValueError(f"unknown transcriber spec {spec!r}")
 
-    name = "hanging-fake"
 
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def transcribe(self, audio_path: Path, *, language: str | None = None) -> TranscriptResult:
-        self.marker.write_text(str(audio_path))
-        threading.Event().wait()
-        raise AssertionError("unreachable")
+def analyzer_from_spec(spec: str) -> Analyzer:
+    """`heuristic`, `revised:<version>`, `gate:<dir>:<name>`."""
+    kind, _, rest = spec.partition(":")
+    if kind == "heuristic":
+        return HeuristicAnalyzer()
+    if kind == "revised":
+        return RevisedAnalyzer(HeuristicAnalyzer(), version=rest)
+    if kind == "gate":
+        directory, name = rest.rsplit(":", 1)
+        return BlockingAnalyzer(HeuristicAnalyzer(), FileGate(Path(directory), name))
+    raise ValueError(f"unknown analyzer spec {spec!r}")
 
 
 # Dagster resources are pydantic config objects and cannot hold a live provider, so they
