@@ -107,6 +107,8 @@ def _execute(
         partition_key=partition,
         instance=instance,
         raise_on_error=False,
+        # Events still go to the instance's event log; the console gets warnings only.
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         tags=dict(tags),
         resources={"database": DatabaseResource(url=db_url), **resources},
     )
@@ -248,6 +250,22 @@ def assert_consistent(db_url: str) -> None:
         assert focus == want_focus, f"focus areas of {user_id} differ from a recomputation"
 
 
+PROVIDER_POOLS = ("transcriber", "analyzer")
+
+
+def initialize_pools(instance: DagsterInstance) -> None:
+    """Create the provider pools' limits once, before concurrent runs need them.
+
+    Dagster creates a pool's row lazily when a step first claims it; two run workers doing
+    so at once collide (an IntegrityError inside an aborted PostgreSQL transaction fails
+    one run). Initialising first, from one process, avoids that race."""
+    storage = instance.event_log_storage
+    known = storage.get_concurrency_keys()
+    for pool in PROVIDER_POOLS:
+        if pool not in known:
+            storage.initialize_concurrency_limit_to_default(pool)
+
+
 def start_worker(
     db_url: str,
     runs: list[tuple[str, Mapping[str, str]]],
@@ -267,6 +285,7 @@ def start_worker(
         "transcriber": transcriber,
         "analyzer": analyzer,
     }
+    initialize_pools(DagsterInstance.get())
     code = "import sys; from tests.fault_support import worker_main as w; w(sys.argv[1])"
     return subprocess.Popen(
         [sys.executable, "-c", code, json.dumps(spec)],
@@ -283,7 +302,10 @@ def finish_worker(worker: subprocess.Popen[str], timeout: float = 150) -> dict[s
     out, err = worker.communicate(timeout=timeout)
     assert worker.returncode == 0, err[-4000:]
     line = next(x for x in reversed(out.splitlines()) if x.startswith(WORKER_RESULT))
-    result: dict[str, bool] = json.loads(line[len(WORKER_RESULT) :])
+    report = json.loads(line[len(WORKER_RESULT) :])
+    for partition, errors in report["errors"].items():
+        print(f"run for {partition} failed: {errors}")  # shown when the test fails
+    result: dict[str, bool] = report["ok"]
     return result
 
 
@@ -298,9 +320,17 @@ def worker_main(raw_spec: str) -> None:
         transcriber_from_spec(spec["transcriber"]), analyzer_from_spec(spec["analyzer"])
     )
     instance = DagsterInstance.get()
-    outcome = {}
+    ok: dict[str, bool] = {}
+    errors: dict[str, list[str]] = {}
     for partition, tags in spec["runs"]:
         result = _execute(instance, spec["db_url"], spec["job"], partition, resources, tags)
         feed_status_sensors(instance, result.run_id, spec["db_url"])
-        outcome[partition] = result.success
-    print(WORKER_RESULT + json.dumps(outcome), flush=True)
+        ok[partition] = result.success
+        if not result.success:
+            errors[partition] = [
+                f"{e.message} {getattr(e.dagster_event.event_specific_data, 'error', '')}"
+                for e in instance.all_logs(result.run_id)
+                if e.dagster_event is not None
+                and (e.dagster_event.is_failure or e.dagster_event.is_engine_event)
+            ]
+    print(WORKER_RESULT + json.dumps({"ok": ok, "errors": errors}), flush=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from dagster import DagsterEventType, RunsFilter
 from sqlalchemy import func, select
 
 from speaking_pipeline.db.engine import session_scope
@@ -75,7 +76,18 @@ def test_deleting_a_session_mid_run_leaves_no_rows_files_or_profile_contribution
         gate.open()
         assert finish_worker(worker) == {doomed: False}  # the run stops, it does not recreate
 
-        assert not instance_of(settings).has_dynamic_partition("sessions", doomed)
+        instance = instance_of(settings)
+        assert not instance.has_dynamic_partition("sessions", doomed)
+        [run] = instance.get_runs(RunsFilter(tags={"dagster/partition": doomed}))
+        failures = [
+            e.dagster_event
+            for e in instance.all_logs(run.run_id, of_type=DagsterEventType.STEP_FAILURE)
+            if e.dagster_event is not None
+        ]
+        assert [f.step_key for f in failures] == [step]
+        failure = failures[0].step_failure_data
+        assert failure is not None and failure.user_failure_data is not None
+        assert "does not exist" in (failure.user_failure_data.description or "")
         profile = client.get("/api/profile", headers=auth("learner-del", settings)).json()
 
     assert _rows_of(fresh_db_url, doomed) == {

@@ -1,6 +1,6 @@
 """Jobs over session partitions: first processing, and re-analysis from stored transcripts."""
 
-from dagster import AssetSelection, define_asset_job
+from dagster import AssetSelection, define_asset_job, in_process_executor
 
 from speaking_pipeline.defs.sessions.assets import fluency, insights, pattern_profile, transcript
 from speaking_pipeline.defs.sessions.partitions import sessions_partitions
@@ -25,6 +25,9 @@ process_session_job = define_asset_job(
     selection=AssetSelection.assets(transcript, fluency, insights, pattern_profile),
     partitions_def=sessions_partitions,
     description="Transcribe, analyse and profile one uploaded session.",
+    # One process per run, not per step: each step process would import the whole code
+    # location again (seconds each) for steps that take well under a second.
+    executor_def=in_process_executor,
     tags={"speaking/kind": "process", **SESSION_RUN_TAGS},
 )
 
@@ -33,5 +36,6 @@ reanalyze_sessions_job = define_asset_job(
     selection=AssetSelection.assets(insights, pattern_profile),
     partitions_def=sessions_partitions,
     description="Re-run analysis on stored transcripts (the audio is long gone).",
+    executor_def=in_process_executor,
     tags={"speaking/kind": "reanalyze", **SESSION_RUN_TAGS},
 )
