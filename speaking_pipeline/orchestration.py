@@ -89,3 +89,19 @@ def register_uploaded_audio(
 def remove_session_partition(instance: DagsterInstance, session_id: str) -> None:
     if instance.has_dynamic_partition(SESSIONS_PARTITIONS_NAME, session_id):
         instance.delete_dynamic_partition(SESSIONS_PARTITIONS_NAME, session_id)
+
+
+PROVIDER_POOLS = ("transcriber", "analyzer")
+
+
+def initialize_pools(instance: DagsterInstance) -> None:
+    """Create the provider pools' limits once, before concurrent runs need them.
+
+    Dagster creates a pool's row lazily when a step first claims it; two run workers doing
+    so at once collide (an IntegrityError inside an aborted PostgreSQL transaction fails
+    one run). Initialising first, from one process, avoids that race."""
+    storage = instance.event_log_storage
+    known = storage.get_concurrency_keys()
+    for pool in PROVIDER_POOLS:
+        if pool not in known:
+            storage.initialize_concurrency_limit_to_default(pool)

@@ -14,6 +14,9 @@ from tests.databases import create_database, drop_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# Provider retries back off from this base delay; the retry tests need not wait seconds.
+os.environ.setdefault("PROVIDER_RETRY_DELAY_SECS", "0.2")
+
 
 @pytest.fixture(scope="session")
 def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> str:

@@ -3,13 +3,8 @@ consistency invariant every fault test ends with."""
 
 from __future__ import annotations
 
-import os
-
-# Provider retries wait ~0.2 s, ~0.6 s, ~1.4 s here instead of 2, 6, 14 s. The policy is
-# read when the assets module loads, so this must run before it is imported.
-os.environ.setdefault("PROVIDER_RETRY_DELAY_SECS", "0.2")
-
 import json
+import os
 import subprocess
 import sys
 from collections import defaultdict
@@ -39,6 +34,7 @@ from speaking_pipeline.db.models import (
 )
 from speaking_pipeline.defs.resources import DatabaseResource
 from speaking_pipeline.domain.profile import InsightFact, SessionFacts, compute_profile
+from speaking_pipeline.orchestration import initialize_pools
 from tests.fakes.flaky import provider_resources
 from tests.support import dagster_instance
 
@@ -248,22 +244,6 @@ def assert_consistent(db_url: str) -> None:
         want_patterns, want_focus = expected[user_id]
         assert patterns == want_patterns, f"profile of {user_id} differs from a recomputation"
         assert focus == want_focus, f"focus areas of {user_id} differ from a recomputation"
-
-
-PROVIDER_POOLS = ("transcriber", "analyzer")
-
-
-def initialize_pools(instance: DagsterInstance) -> None:
-    """Create the provider pools' limits once, before concurrent runs need them.
-
-    Dagster creates a pool's row lazily when a step first claims it; two run workers doing
-    so at once collide (an IntegrityError inside an aborted PostgreSQL transaction fails
-    one run). Initialising first, from one process, avoids that race."""
-    storage = instance.event_log_storage
-    known = storage.get_concurrency_keys()
-    for pool in PROVIDER_POOLS:
-        if pool not in known:
-            storage.initialize_concurrency_limit_to_default(pool)
 
 
 def start_worker(

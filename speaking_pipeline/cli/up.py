@@ -13,7 +13,7 @@ from speaking_pipeline.config import get_settings
 from speaking_pipeline.db.engine import resolve_database_urls
 from speaking_pipeline.db.migrate import upgrade
 from speaking_pipeline.db.urls import redact
-from speaking_pipeline.orchestration import prepare_dagster_home
+from speaking_pipeline.orchestration import initialize_pools, instance_at, prepare_dagster_home
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHUTDOWN_GRACE_SECS = 20
@@ -42,7 +42,8 @@ def run_up() -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db_url, dagster_url = resolve_database_urls(settings)
     upgrade(db_url)
-    prepare_dagster_home(settings.dagster_home, dagster_url)
+    dagster_home = prepare_dagster_home(settings.dagster_home, dagster_url)
+    initialize_pools(instance_at(str(dagster_home)))
     os.environ["DATA_DIR"] = str(settings.data_dir.resolve())
     if settings.transcriber == "whisper-local":
         # Assemble and verify the model once now, not inside the first run.

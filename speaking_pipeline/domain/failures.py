@@ -10,6 +10,8 @@ _STEP_NAMES = {
     "insights": "analysis",
     "fluency": "fluency metrics",
     "pattern_profile": "profile update",
+    "transcript_checks": "transcript checks",
+    "insights_checks": "insight checks",
 }
 
 

@@ -4,7 +4,12 @@ materialises them.
 Partitioned checks (`AssetCheckSpec(partitions_def=...)`, a preview feature in Dagster 1.13)
 give each session its own result in the UI. The checks of one asset share an op
 (`@multi_asset_check`): one extra step per asset instead of one per rule, and
-`can_subset` still lets an analyst run a single check on chosen sessions."""
+`can_subset` still lets an analyst run a single check on chosen sessions.
+
+The checks are not blocking: the steps already enforce these rules as they write (examples
+outside the transcript are dropped, codes and counts are validated), so the checks audit
+what is stored, after processing, re-analysis or a hand edit, and a failure (severity
+ERROR) shows on the session's partition without failing the learner's session."""
 
 import warnings
 from collections.abc import Iterator
@@ -16,8 +21,11 @@ from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
+    Backoff,
+    Jitter,
     MetadataValue,
     PreviewWarning,
+    RetryPolicy,
     multi_asset_check,
 )
 from sqlalchemy import select
@@ -102,7 +110,11 @@ def _selected(context: AssetCheckExecutionContext, specs: list[AssetCheckSpec]) 
     return [s.name for s in specs if s.key in chosen]
 
 
-@multi_asset_check(specs=TRANSCRIPT_CHECKS, can_subset=True)
+# A check that cannot read the database fails its step, and so the run: retry blips first.
+checks_retry = RetryPolicy(max_retries=2, delay=1, backoff=Backoff.EXPONENTIAL, jitter=Jitter.FULL)
+
+
+@multi_asset_check(specs=TRANSCRIPT_CHECKS, can_subset=True, retry_policy=checks_retry)
 def transcript_checks(
     context: AssetCheckExecutionContext,
     database: DatabaseResource,
@@ -126,7 +138,7 @@ def transcript_checks(
         yield _result(AssetCheckKey(transcript.key, name), outcome)
 
 
-@multi_asset_check(specs=INSIGHTS_CHECKS, can_subset=True)
+@multi_asset_check(specs=INSIGHTS_CHECKS, can_subset=True, retry_policy=checks_retry)
 def insights_checks(
     context: AssetCheckExecutionContext, database: DatabaseResource
 ) -> Iterator[AssetCheckResult]:

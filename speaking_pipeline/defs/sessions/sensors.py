@@ -138,7 +138,8 @@ def _failure_cause(event: DagsterEvent) -> str | None:
     description="Marks a session FAILED when its run fails and no retry remains.",
 )
 def session_failed_sensor(context: RunFailureSensorContext, database: DatabaseResource) -> None:
-    run = context.dagster_run
+    # Read the run again: Dagster tags it dagster/will_retry just after the failure event.
+    run = context.instance.get_run_by_id(context.dagster_run.run_id) or context.dagster_run
     if run.tags.get(WILL_RETRY_TAG) == "true":
         return
     session_id = _session_of(run.tags)
