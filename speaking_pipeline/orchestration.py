@@ -105,3 +105,19 @@ def initialize_pools(instance: DagsterInstance) -> None:
     for pool in PROVIDER_POOLS:
         if pool not in known:
             storage.initialize_concurrency_limit_to_default(pool)
+
+
+def fail_orphaned_runs(instance: DagsterInstance) -> int:
+    """Report as failed the runs a previous `up` left STARTING/STARTED.
+
+    `up` owns every run worker on this machine, so at its start any run still marked as
+    running lost its worker with the previous `up`. Failing it now (rather than waiting for
+    its max runtime) lets the run retry or the stuck-session sensor pick the session up."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    orphans = instance.get_runs(
+        RunsFilter(statuses=[DagsterRunStatus.STARTING, DagsterRunStatus.STARTED])
+    )
+    for run in orphans:
+        instance.report_run_failed(run, message="the run worker stopped with the previous `up`")
+    return len(orphans)

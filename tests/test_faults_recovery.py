@@ -100,13 +100,7 @@ def test_lost_delivery_missed_success_and_exhausted_attempts_are_all_resolved(
     tmp_path: Path,
     qstash_server: FakeQStash,
 ) -> None:
-    extra = {
-        "APP_URL": "http://testserver",
-        "QSTASH_TOKEN": qstash_server.token,
-        "QSTASH_URL": qstash_server.base_url,
-        "QSTASH_CURRENT_SIGNING_KEY": qstash_server.current_signing_key,
-        "QSTASH_NEXT_SIGNING_KEY": qstash_server.next_signing_key,
-    }
+    extra = qstash_server.env("http://testserver")
     with app_env(
         monkeypatch,
         app_db_url=fresh_db_url,
@@ -192,3 +186,37 @@ def _state(**overrides: object) -> StuckSession:
 )
 def test_recovery_decisions(state: StuckSession, action: Recovery) -> None:
     assert decide(state, stuck_after_secs=300) is action
+
+
+def test_up_fails_runs_orphaned_by_a_previous_up_so_they_are_retried(
+    monkeypatch: pytest.MonkeyPatch, fresh_db_url: str, dagster_db_url: str, tmp_path: Path
+) -> None:
+    from speaking_pipeline.orchestration import fail_orphaned_runs
+
+    with app_env(
+        monkeypatch,
+        app_db_url=fresh_db_url,
+        dagster_db_url=dagster_db_url,
+        data_dir=tmp_path / "data",
+    ) as settings:
+        client = client_for(settings)
+        session_id = str(upload(client, settings, "learner-orphan")["id"])
+        [request] = requested_runs(settings, fresh_db_url)
+        instance = instance_of(settings)
+        gate = FileGate(tmp_path, "transcribing")
+        worker = start_worker(
+            fresh_db_url,
+            [(session_id, dict(request.tags))],
+            transcriber=f"gate:{tmp_path}:transcribing",
+        )
+        try:
+            gate.wait_started()
+        finally:
+            os.kill(worker.pid, signal.SIGKILL)  # the previous `up` went down with its worker
+            worker.communicate(timeout=10)
+
+        assert fail_orphaned_runs(instance) == 1
+        [record] = instance.get_run_records(RunsFilter(tags={"dagster/partition": session_id}))
+        assert record.dagster_run.status is DagsterRunStatus.FAILURE
+        assert record.dagster_run.tags.get("dagster/will_retry") == "true"
+        assert fail_orphaned_runs(instance) == 0  # nothing else was running

@@ -47,13 +47,7 @@ def test_fifty_sessions_delivered_twice_in_parallel(
     tmp_path: Path,
     qstash_server: FakeQStash,
 ) -> None:
-    extra = {
-        "APP_URL": APP_URL,
-        "QSTASH_TOKEN": qstash_server.token,
-        "QSTASH_URL": qstash_server.base_url,
-        "QSTASH_CURRENT_SIGNING_KEY": qstash_server.current_signing_key,
-        "QSTASH_NEXT_SIGNING_KEY": qstash_server.next_signing_key,
-    }
+    extra = qstash_server.env(APP_URL)
     with app_env(
         monkeypatch,
         app_db_url=fresh_db_url,

@@ -58,7 +58,6 @@ def production(  # type: ignore[no-untyped-def]
     ).create_bucket(Bucket=BUCKET)
     openai_server.transcript_text = lambda n: TRANSCRIPT
     extra = {
-        "APP_URL": APP_URL,
         "TRANSCRIBER": "openai",
         "OPENAI_API_KEY": openai_server.api_key,
         "OPENAI_BASE_URL": openai_server.api_base,
@@ -71,10 +70,7 @@ def production(  # type: ignore[no-untyped-def]
         "S3_ACCESS_KEY_ID": "test",
         "S3_SECRET_ACCESS_KEY": "test",
         "QUEUE": "qstash",
-        "QSTASH_TOKEN": qstash_server.token,
-        "QSTASH_URL": qstash_server.base_url,
-        "QSTASH_CURRENT_SIGNING_KEY": qstash_server.current_signing_key,
-        "QSTASH_NEXT_SIGNING_KEY": qstash_server.next_signing_key,
+        **qstash_server.env(APP_URL),
     }
     with app_env(
         monkeypatch,

@@ -13,7 +13,12 @@ from speaking_pipeline.config import get_settings
 from speaking_pipeline.db.engine import resolve_database_urls
 from speaking_pipeline.db.migrate import upgrade
 from speaking_pipeline.db.urls import redact
-from speaking_pipeline.orchestration import initialize_pools, instance_at, prepare_dagster_home
+from speaking_pipeline.orchestration import (
+    fail_orphaned_runs,
+    initialize_pools,
+    instance_at,
+    prepare_dagster_home,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHUTDOWN_GRACE_SECS = 20
@@ -43,7 +48,9 @@ def run_up() -> int:
     db_url, dagster_url = resolve_database_urls(settings)
     upgrade(db_url)
     dagster_home = prepare_dagster_home(settings.dagster_home, dagster_url)
-    initialize_pools(instance_at(str(dagster_home)))
+    instance = instance_at(str(dagster_home))
+    initialize_pools(instance)
+    orphans = fail_orphaned_runs(instance)
     os.environ["DATA_DIR"] = str(settings.data_dir.resolve())
     if settings.transcriber == "whisper-local":
         # Assemble and verify the model once now, not inside the first run.
@@ -91,7 +98,8 @@ def run_up() -> int:
         f"database  {redact(db_url)}\n"
         f"dagster   http://{settings.dagster_host}:{settings.dagster_port}\n"
         f"api       http://{settings.api_host}:{settings.api_port}\n"
-        "Ctrl-C stops everything.",
+        + (f"failed {orphans} run(s) orphaned by the previous `up`\n" if orphans else "")
+        + "Ctrl-C stops everything.",
         flush=True,
     )
     try:

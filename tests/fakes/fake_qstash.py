@@ -79,6 +79,16 @@ class FakeQStash:
         self._lock = threading.Lock()
         self._workers: list[threading.Thread] = []
 
+    def env(self, app_url: str) -> dict[str, str]:
+        """The app's QStash configuration pointing at this stand-in."""
+        return {
+            "APP_URL": app_url,
+            "QSTASH_TOKEN": self.token,
+            "QSTASH_URL": self.base_url,
+            "QSTASH_CURRENT_SIGNING_KEY": self.current_signing_key,
+            "QSTASH_NEXT_SIGNING_KEY": self.next_signing_key,
+        }
+
     def fail_next_publish(self, *errors: PublishError) -> None:
         self.publish_errors.extend(errors)
 
