@@ -47,3 +47,13 @@ def test_definitions_expose_the_session_pipeline() -> None:
         "session_failed_sensor",
         "stuck_session_sensor",
     } <= sensors
+
+
+def test_insights_code_version_carries_the_analyzer_version() -> None:
+    from dagster import AssetKey
+
+    from speaking_pipeline.analysis.heuristic import HeuristicAnalyzer
+    from speaking_pipeline.definitions import defs
+
+    versions = defs.get_assets_def(AssetKey("insights")).code_versions_by_key
+    assert versions[AssetKey("insights")].endswith("+" + HeuristicAnalyzer().version)

@@ -29,6 +29,21 @@ from speaking_pipeline.transcription.base import TranscriptionError
 # Bump when the step's logic changes, so the UI shows which partitions are stale.
 TRANSCRIPT_CODE_VERSION = "transcript-1"
 INSIGHTS_CODE_VERSION = "insights-1"
+
+
+def _insights_code_version() -> str:
+    """The step's version plus the configured analyzer's (model, prompt, rules), so that
+    switching analyzer or bumping a prompt marks every analysed partition stale in the UI."""
+    from speaking_pipeline.config import get_settings
+    from speaking_pipeline.providers import build_analyzer
+
+    try:
+        analyzer = build_analyzer(get_settings()).version
+    except Exception:  # a misconfigured analyzer must not stop the code location loading
+        analyzer = "unconfigured"
+    return f"{INSIGHTS_CODE_VERSION}+{analyzer}"
+
+
 FLUENCY_CODE_VERSION = "fluency-1"
 PROFILE_CODE_VERSION = "profile-1"
 
@@ -107,7 +122,7 @@ def transcript(
     partitions_def=sessions_partitions,
     deps=[transcript],
     group_name="sessions",
-    code_version=INSIGHTS_CODE_VERSION,
+    code_version=_insights_code_version(),
     retry_policy=provider_retry,
     pool="analyzer",
     kinds={"postgres"},
@@ -131,9 +146,12 @@ def insights(
         "analyzer_version": outcome.analyzer_version,
         "dropped_non_verbatim_examples": outcome.dropped_examples,
     }
+    # Tokens and latency per model call go to the UI; lists and mappings as JSON.
     for key, value in outcome.metadata.items():
         if isinstance(value, int | float | str | bool):
             metadata[key] = value
+        elif isinstance(value, list | dict):
+            metadata[key] = MetadataValue.json(value)
     return MaterializeResult(metadata=metadata)  # type: ignore[arg-type]
 
 
