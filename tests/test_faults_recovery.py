@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
-from dagster import DagsterRunStatus, RunsFilter
+from dagster import DagsterRunStatus, RunRequest, RunsFilter
 from dagster._daemon.monitoring.run_monitoring import check_run_timeout
 
+from speaking_pipeline.config import Settings
 from speaking_pipeline.db.models import SessionStatus
 from speaking_pipeline.domain.recovery import MAX_PROCESS_ATTEMPTS, Recovery, StuckSession, decide
 from tests.fakes.fake_qstash import FakeQStash
@@ -32,6 +33,27 @@ from tests.support import app_env, client_for, upload
 pytest_plugins = ["tests.fakes.fixtures"]
 
 
+def _kill_worker_mid_transcription(
+    settings: Settings, db_url: str, tmp_path: Path, learner: str, tags: dict[str, str]
+) -> tuple[str, RunRequest]:
+    """Upload a session and start its run in a worker of its own, killed (SIGKILL) while
+    the transcriber is working; returns the session id and the intake's run request."""
+    session_id = str(upload(client_for(settings), settings, learner)["id"])
+    [request] = requested_runs(settings, db_url)
+    gate = FileGate(tmp_path, "transcribing")
+    worker = start_worker(
+        db_url,
+        [(session_id, {**request.tags, **tags})],
+        transcriber=f"gate:{tmp_path}:transcribing",
+    )
+    try:
+        gate.wait_started()
+    finally:
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.communicate(timeout=10)
+    return session_id, request
+
+
 def test_run_worker_killed_mid_step_is_retried_then_relaunched_to_done(
     monkeypatch: pytest.MonkeyPatch, fresh_db_url: str, dagster_db_url: str, tmp_path: Path
 ) -> None:
@@ -41,23 +63,10 @@ def test_run_worker_killed_mid_step_is_retried_then_relaunched_to_done(
         dagster_db_url=dagster_db_url,
         data_dir=tmp_path / "data",
     ) as settings:
-        client = client_for(settings)
-        session_id = str(upload(client, settings, "learner-killed")["id"])
-        [request] = requested_runs(settings, fresh_db_url)
-        instance = instance_of(settings)
-
-        # A run worker of its own, killed while the transcriber is working.
-        gate = FileGate(tmp_path, "transcribing")
-        worker = start_worker(
-            fresh_db_url,
-            [(session_id, {**request.tags, "dagster/max_runtime": "1"})],
-            transcriber=f"gate:{tmp_path}:transcribing",
+        session_id, request = _kill_worker_mid_transcription(
+            settings, fresh_db_url, tmp_path, "learner-killed", {"dagster/max_runtime": "1"}
         )
-        try:
-            gate.wait_started()
-        finally:
-            os.kill(worker.pid, signal.SIGKILL)
-            worker.communicate(timeout=10)
+        instance = instance_of(settings)
         assert status_of(fresh_db_url, session_id)[0] is SessionStatus.TRANSCRIBING
         [record] = instance.get_run_records(RunsFilter(tags={"dagster/partition": session_id}))
         assert record.dagster_run.status is DagsterRunStatus.STARTED  # nobody knows it died
@@ -199,21 +208,11 @@ def test_up_fails_runs_orphaned_by_a_previous_up_so_they_are_retried(
         dagster_db_url=dagster_db_url,
         data_dir=tmp_path / "data",
     ) as settings:
-        client = client_for(settings)
-        session_id = str(upload(client, settings, "learner-orphan")["id"])
-        [request] = requested_runs(settings, fresh_db_url)
-        instance = instance_of(settings)
-        gate = FileGate(tmp_path, "transcribing")
-        worker = start_worker(
-            fresh_db_url,
-            [(session_id, dict(request.tags))],
-            transcriber=f"gate:{tmp_path}:transcribing",
+        # The previous `up` went down with its run worker.
+        session_id, _ = _kill_worker_mid_transcription(
+            settings, fresh_db_url, tmp_path, "learner-orphan", {}
         )
-        try:
-            gate.wait_started()
-        finally:
-            os.kill(worker.pid, signal.SIGKILL)  # the previous `up` went down with its worker
-            worker.communicate(timeout=10)
+        instance = instance_of(settings)
 
         assert fail_orphaned_runs(instance) == 1
         [record] = instance.get_run_records(RunsFilter(tags={"dagster/partition": session_id}))
