@@ -32,7 +32,7 @@ from speaking_pipeline.db.models import (
     Transcript,
     User,
 )
-from speaking_pipeline.defs.resources import DatabaseResource
+from speaking_pipeline.defs.resources import AudioStoreResource, DatabaseResource
 from speaking_pipeline.domain.profile import InsightFact, SessionFacts, compute_profile
 from speaking_pipeline.orchestration import initialize_pools
 from tests.fakes.flaky import provider_resources
@@ -131,7 +131,8 @@ def stuck_sensor_requests(settings: Settings, db_url: str) -> list[Any]:
     from speaking_pipeline.defs.sessions.sensors import stuck_session_sensor
 
     with build_sensor_context(
-        instance=instance_of(settings), resources={"database": DatabaseResource(url=db_url)}
+        instance=instance_of(settings),
+        resources={"database": DatabaseResource(url=db_url), "audio_store": AudioStoreResource()},
     ) as ctx:
         result = stuck_session_sensor(ctx)
     return list(getattr(result, "run_requests", None) or [])

@@ -219,3 +219,39 @@ def test_up_fails_runs_orphaned_by_a_previous_up_so_they_are_retried(
         assert record.dagster_run.status is DagsterRunStatus.FAILURE
         assert record.dagster_run.tags.get("dagster/will_retry") == "true"
         assert fail_orphaned_runs(instance) == 0  # nothing else was running
+
+
+def test_an_upload_cut_short_is_failed_and_its_bytes_deleted(
+    monkeypatch: pytest.MonkeyPatch, fresh_db_url: str, dagster_db_url: str, tmp_path: Path
+) -> None:
+    import io
+
+    from speaking_pipeline.db import repository as repo
+    from speaking_pipeline.db.engine import session_scope
+    from speaking_pipeline.db.models import SpeakingSession
+    from speaking_pipeline.storage.local import LocalAudioStore
+
+    with app_env(
+        monkeypatch, app_db_url=fresh_db_url, dagster_db_url=dagster_db_url, data_dir=tmp_path
+    ) as settings:
+        client_for(settings)  # the app prepares the Dagster instance
+        # The API died between storing the bytes and marking the session UPLOADED.
+        with session_scope(fresh_db_url) as db:
+            user = repo.get_or_create_user(db, "learner-cut")
+            session = SpeakingSession(user_id=user.id, audio_url=f"sessions/{user.id}/x/audio.webm")
+            db.add(session)
+            db.flush()
+            session_id, key = session.id, str(session.audio_url)
+        store = LocalAudioStore(tmp_path / "audio")
+        store.put(key, io.BytesIO(b"partial bytes"), "audio/webm")
+
+        monkeypatch.setenv("STUCK_SESSION_AFTER_SECS", "300")
+        stuck_sensor_requests(settings, fresh_db_url)
+        assert status_of(fresh_db_url, session_id)[0] is SessionStatus.CREATED  # too soon
+
+        monkeypatch.setenv("STUCK_SESSION_AFTER_SECS", "0")
+        assert stuck_sensor_requests(settings, fresh_db_url) == []
+        status, message = status_of(fresh_db_url, session_id)
+        assert status is SessionStatus.FAILED
+        assert message is not None and "upload did not complete" in message
+        assert not store.exists(key)

@@ -98,13 +98,14 @@ def _store_session(
         db.add(session)
         db.flush()
         key = audio_key(user.id, session.id, info.extension)
+        # Recorded before the bytes are stored, so an upload cut short can be cleaned up.
+        session.audio_url = key
         session_id = session.id
     with path.open("rb") as data:
         d.store.put(key, data, CONTENT_TYPES.get(info.extension, "application/octet-stream"))
     with session_scope(d.db_url) as db:
         stored = db.get(SpeakingSession, session_id)
         assert stored is not None
-        stored.audio_url = key
         stored.status = SessionStatus.UPLOADED
     register_uploaded_audio(
         d.instance,

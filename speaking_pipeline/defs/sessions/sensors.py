@@ -3,6 +3,7 @@
 import os
 import time
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 
 from dagster import (
     DagsterEvent,
@@ -26,7 +27,7 @@ from sqlalchemy import select
 from speaking_pipeline.db import repository as repo
 from speaking_pipeline.db.engine import session_scope
 from speaking_pipeline.db.models import SessionStatus, SpeakingSession
-from speaking_pipeline.defs.resources import DatabaseResource
+from speaking_pipeline.defs.resources import AudioStoreResource, DatabaseResource
 from speaking_pipeline.defs.sessions.assets import insights
 from speaking_pipeline.defs.sessions.jobs import process_session_job, reanalyze_sessions_job
 from speaking_pipeline.defs.sessions.partitions import sessions_partitions
@@ -209,6 +210,30 @@ def _session_state(
     return state, len(records)
 
 
+def _fail_abandoned_uploads(url: str, audio_store: AudioStoreResource, before: datetime) -> int:
+    """Sessions still CREATED long after their upload began: the API died mid-upload.
+    Whatever bytes reached storage are deleted and the session is marked FAILED."""
+    with session_scope(url) as db:
+        rows = db.execute(
+            select(SpeakingSession.id, SpeakingSession.audio_url).where(
+                SpeakingSession.status == SessionStatus.CREATED,
+                SpeakingSession.created_at < before,
+            )
+        ).all()
+    for session_id, key in rows:
+        if key:
+            audio_store.get_store().delete(key)
+        with session_scope(url) as db:
+            repo.move_status(
+                db,
+                session_id,
+                SessionStatus.FAILED,
+                allowed_from=(SessionStatus.CREATED,),
+                error_message="the upload did not complete; please record and upload again",
+            )
+    return len(rows)
+
+
 @sensor(
     job=process_session_job,
     minimum_interval_seconds=60,
@@ -220,11 +245,14 @@ def _session_state(
     ),
 )
 def stuck_session_sensor(
-    context: SensorEvaluationContext, database: DatabaseResource
+    context: SensorEvaluationContext, database: DatabaseResource, audio_store: AudioStoreResource
 ) -> SensorResult | SkipReason:
     url = database.get_url()
     now = repo.utcnow()
     stuck_after = _stuck_after_secs()
+    abandoned = _fail_abandoned_uploads(url, audio_store, now - timedelta(seconds=stuck_after))
+    if abandoned:
+        context.log.info("failed %d upload(s) that never completed", abandoned)
     with session_scope(url) as db:
         rows = db.execute(
             select(
