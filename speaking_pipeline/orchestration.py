@@ -26,6 +26,8 @@ def instance_config(max_concurrent_runs: int = 4, provider_calls: int = 2) -> di
         "run_coordinator": {
             "module": "dagster._core.run_coordinator",
             "class": "QueuedRunCoordinator",
+            # The default 5 s between dequeues is most of a learner's wait for a short clip.
+            "config": {"dequeue_interval_seconds": 1, "dequeue_use_threads": True},
         },
         "concurrency": {
             "runs": {
