@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from speaking_pipeline.security.qstash_signature import PROCESS_FAILED_PATH, destination_url
+
 
 class MissingSettingError(RuntimeError):
     """A provider was selected but a variable it needs is unset."""
@@ -84,11 +86,11 @@ class Settings(BaseSettings):
 
     @property
     def process_url(self) -> str:
-        return self.app_url.rstrip("/") + "/api/internal/process"
+        return destination_url(self.app_url)
 
     @property
     def process_failed_url(self) -> str:
-        return self.app_url.rstrip("/") + "/api/internal/process-failed"
+        return destination_url(self.app_url, PROCESS_FAILED_PATH)
 
     @property
     def resolved_s3_endpoint_url(self) -> str | None:

@@ -88,45 +88,12 @@ def upload(
 
 
 def launch_requested_runs(settings: Settings, db_url: str) -> list[str]:
-    """Evaluate the intake sensor as the daemon would, then execute each requested run
-    in-process on the PostgreSQL-backed instance and feed its outcome to the run-status
-    sensors. Returns the session ids that were launched."""
-    from dagster import DagsterEventType, build_run_status_sensor_context, build_sensor_context
+    """Evaluate the intake sensor as the daemon would, execute each requested run in-process
+    on the PostgreSQL-backed instance with the configured providers, and feed its outcome
+    to the run-status sensors. Returns the session ids that were launched."""
+    from tests.fault_support import launch_requested
 
-    from speaking_pipeline.definitions import defs
-    from speaking_pipeline.defs.resources import DatabaseResource
-    from speaking_pipeline.defs.sessions.sensors import (
-        session_done_sensor,
-        session_failed_sensor,
-        session_intake_sensor,
-    )
-
-    instance = dagster_instance(settings)
-    database = DatabaseResource(url=db_url)
-    with build_sensor_context(instance=instance, resources={"database": database}) as ctx:
-        result = session_intake_sensor(ctx)
-    requests = getattr(result, "run_requests", None) or []
-    job = defs.resolve_job_def("process_session")
-    launched = []
-    for request in requests:
-        run = job.execute_in_process(
-            partition_key=request.partition_key,
-            instance=instance,
-            raise_on_error=False,
-            tags=request.tags,
-        )
-        final = DagsterEventType.RUN_SUCCESS if run.success else DagsterEventType.RUN_FAILURE
-        event = next(e for e in instance.all_logs(run.run_id) if e.dagster_event_type == final)
-        dagster_run = instance.get_run_by_id(run.run_id)
-        assert dagster_run is not None
-        sensor = session_done_sensor if run.success else session_failed_sensor
-        with build_run_status_sensor_context(
-            sensor_name=sensor.name,
-            dagster_event=event.dagster_event,  # type: ignore[arg-type]
-            dagster_instance=instance,
-            dagster_run=dagster_run,
-            resources={"database": database},
-        ) as ctx:
-            sensor(ctx.for_run_failure() if not run.success else ctx)
-        launched.append(str(request.partition_key))
-    return launched
+    return [
+        result.dagster_run.tags["dagster/partition"]
+        for result in launch_requested(settings, db_url, resources={})
+    ]

@@ -18,6 +18,7 @@ from speaking_pipeline.db.models import (
     SpeakingSession,
     Transcript,
     User,
+    new_id,
 )
 from speaking_pipeline.domain.profile import InsightFact, SessionFacts, compute_profile
 from speaking_pipeline.transcription.base import TranscriptResult
@@ -31,7 +32,7 @@ def utcnow() -> datetime:
 
 def get_or_create_user(db: Session, external_id: str) -> User:
     # INSERT .. ON CONFLICT: two first uploads of one learner at once must not collide.
-    db.execute(insert(User).values(id=_new_id(), external_id=external_id).on_conflict_do_nothing())
+    db.execute(insert(User).values(id=new_id(), external_id=external_id).on_conflict_do_nothing())
     user = db.scalar(select(User).where(User.external_id == external_id))
     assert user is not None
     return user
@@ -39,12 +40,6 @@ def get_or_create_user(db: Session, external_id: str) -> User:
 
 def find_user(db: Session, external_id: str) -> User | None:
     return db.scalar(select(User).where(User.external_id == external_id))
-
-
-def _new_id() -> str:
-    from speaking_pipeline.db.models import new_id
-
-    return new_id()
 
 
 def owned_session(db: Session, user: User, session_id: str) -> SpeakingSession | None:
@@ -104,7 +99,7 @@ def store_transcript(db: Session, session_id: str, result: TranscriptResult) -> 
     }
     db.execute(
         insert(Transcript)
-        .values(id=_new_id(), session_id=session_id, **values)
+        .values(id=new_id(), session_id=session_id, **values)
         .on_conflict_do_update(index_elements=[Transcript.session_id], set_=values)
     )
 
@@ -187,7 +182,7 @@ def recompute_profile(db: Session, user_id: str) -> PatternProfile:
     values = {"patterns": patterns, "focus_areas": focus, "last_updated": utcnow()}
     db.execute(
         insert(PatternProfile)
-        .values(id=_new_id(), user_id=user_id, **values)
+        .values(id=new_id(), user_id=user_id, **values)
         .on_conflict_do_update(index_elements=[PatternProfile.user_id], set_=values)
     )
     profile = db.scalar(select(PatternProfile).where(PatternProfile.user_id == user_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,9 +157,7 @@ def analyze_session(db_url: str, session_id: str, analyzer: Analyzer) -> Analyze
         count = repo.replace_insights(
             db,
             session_id,
-            type(run)(
-                analysis=analysis, analyzer_version=run.analyzer_version, metadata=run.metadata
-            ),
+            dataclasses.replace(run, analysis=analysis),
         )
     return AnalyzeOutcome(
         insight_count=count,

@@ -9,7 +9,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from speaking_pipeline.config import MissingSettingError, Settings
-from speaking_pipeline.security.qstash_signature import destination_url
+from speaking_pipeline.security.qstash_signature import PROCESS_FAILED_PATH, destination_url
 from speaking_pipeline.vendor_errors import scrub
 
 if TYPE_CHECKING:
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PROCESS_FAILED_PATH = "/api/internal/process-failed"
 _STATUS = re.compile(r"status: (\d{3})")
 
 

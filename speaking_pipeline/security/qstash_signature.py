@@ -40,6 +40,7 @@ ALGORITHM = "HS256"
 MAX_LEEWAY_SECONDS = 300
 #: The path QStash delivers processing requests to (see `destination_url`).
 PROCESS_PATH = "/api/internal/process"
+PROCESS_FAILED_PATH = "/api/internal/process-failed"
 
 _REQUIRED_CLAIMS = ["iss", "sub", "exp", "nbf", "body"]
 _JTI_ALPHABET = string.ascii_letters + string.digits

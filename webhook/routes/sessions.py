@@ -30,14 +30,6 @@ logger = logging.getLogger(__name__)
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 MAX_TOPIC = 500
-CONTENT_TYPES = {
-    "webm": "audio/webm",
-    "ogg": "audio/ogg",
-    "mp3": "audio/mpeg",
-    "m4a": "audio/mp4",
-    "wav": "audio/wav",
-    "flac": "audio/flac",
-}
 
 
 def _duration(raw: object) -> float:
@@ -102,7 +94,7 @@ def _store_session(
         session.audio_url = key
         session_id = session.id
     with path.open("rb") as data:
-        d.store.put(key, data, CONTENT_TYPES.get(info.extension, "application/octet-stream"))
+        d.store.put(key, data, info.mime_type)
     with session_scope(d.db_url) as db:
         stored = db.get(SpeakingSession, session_id)
         assert stored is not None
