@@ -10,8 +10,7 @@ import pytest
 from dagster import DagsterInstance
 from starlette.testclient import TestClient
 
-from speaking_pipeline.config import Settings
-from speaking_pipeline.defs.resources import reset_provider_cache
+from speaking_pipeline.config import Settings, get_settings
 from speaking_pipeline.security.tokens import mint_token
 
 SPEECH_DIR = Path(__file__).parent / "fixtures" / "audio"
@@ -46,9 +45,10 @@ def app_env(
     for key in ("QSTASH_TOKEN", "QUEUE", "TRANSCRIBER", "ANALYZER", "STORAGE_BACKEND"):
         if key not in env:
             monkeypatch.delenv(key, raising=False)
-    reset_provider_cache()
+    # Settings are read once per process by the CLI and the analytics resource.
+    get_settings.cache_clear()
     yield Settings()
-    reset_provider_cache()
+    get_settings.cache_clear()
 
 
 def client_for(settings: Settings) -> TestClient:
@@ -62,7 +62,7 @@ def auth(user: str, settings: Settings) -> dict[str, str]:
 
 
 def dagster_instance(settings: Settings) -> DagsterInstance:
-    from speaking_pipeline.orchestration import instance_at
+    from speaking_pipeline.orchestration.instance import instance_at
 
     return instance_at(str(settings.dagster_home))
 

@@ -9,6 +9,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from speaking_pipeline.config import MissingSettingError, Settings
+from speaking_pipeline.domain.errors import PipelineError
 from speaking_pipeline.security.qstash_signature import PROCESS_FAILED_PATH, destination_url
 from speaking_pipeline.vendor_errors import scrub
 
@@ -20,12 +21,8 @@ log = logging.getLogger(__name__)
 _STATUS = re.compile(r"status: (\d{3})")
 
 
-class QueueError(RuntimeError):
+class QueueError(PipelineError):
     """Publishing failed; `transient` says whether trying again later may help."""
-
-    def __init__(self, message: str, *, transient: bool) -> None:
-        super().__init__(message)
-        self.transient = transient
 
 
 class QStashQueue:

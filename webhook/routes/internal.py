@@ -68,7 +68,7 @@ async def process(request: Request) -> JSONResponse:
     session_id = _session_id(body)
     receipt = (delivery.jti, delivery.expires_at) if delivery.jti else None
     outcome = await run_in_threadpool(
-        lambda: request_processing(d.db_url, session_id, receipt=receipt)
+        lambda: request_processing(d.repo, session_id, receipt=receipt)
     )
     if outcome is Intake.REPLAYED:
         raise ApiError(401, "REPLAYED_DELIVERY", "this signed delivery was already accepted")
@@ -95,7 +95,7 @@ async def process_failed(request: Request) -> JSONResponse:
     status = callback.get("status")
     marked = await run_in_threadpool(
         record_delivery_failure,
-        d.db_url,
+        d.repo,
         session_id,
         f"QStash gave up delivering the processing request (last answer: HTTP {status})",
     )

@@ -1,6 +1,8 @@
 """Session assets: the uploaded audio (external), its transcript, insights and learner profile."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from dagster import (
     AssetExecutionContext,
@@ -10,21 +12,20 @@ from dagster import (
     Jitter,
     MaterializeResult,
     MetadataValue,
+    ResourceParam,
     RetryPolicy,
     asset,
 )
 
-from speaking_pipeline.analysis.base import AnalysisError
-from speaking_pipeline.config import MissingSettingError
-from speaking_pipeline.defs.resources import (
-    AnalyzerResource,
-    AudioStoreResource,
-    DatabaseResource,
-    TranscriberResource,
-)
+from speaking_pipeline.analysis.base import Analyzer
+from speaking_pipeline.config import MissingSettingError, Settings
+from speaking_pipeline.db.repository import Repository
 from speaking_pipeline.defs.sessions.partitions import sessions_partitions
+from speaking_pipeline.domain.errors import PipelineError
 from speaking_pipeline.pipeline import steps
-from speaking_pipeline.transcription.base import TranscriptionError
+from speaking_pipeline.providers import analyzer_version
+from speaking_pipeline.storage.base import AudioStore
+from speaking_pipeline.transcription.base import Transcriber
 
 # Bump when the step's logic changes, so the UI shows which partitions are stale.
 TRANSCRIPT_CODE_VERSION = "transcript-1"
@@ -33,15 +34,9 @@ INSIGHTS_CODE_VERSION = "insights-1"
 
 def _insights_code_version() -> str:
     """The step's version plus the configured analyzer's (model, prompt, rules), so that
-    switching analyzer or bumping a prompt marks every analysed partition stale in the UI."""
-    from speaking_pipeline.config import get_settings
-    from speaking_pipeline.providers import build_analyzer
-
-    try:
-        analyzer = build_analyzer(get_settings()).version
-    except Exception:  # a misconfigured analyzer must not stop the code location loading
-        analyzer = "unconfigured"
-    return f"{INSIGHTS_CODE_VERSION}+{analyzer}"
+    switching analyzer or bumping a prompt marks every analysed partition stale in the UI.
+    Read from the settings; no analyzer is built while the code location loads."""
+    return f"{INSIGHTS_CODE_VERSION}+{analyzer_version(Settings())}"
 
 
 FLUENCY_CODE_VERSION = "fluency-1"
@@ -80,6 +75,20 @@ def _permanent(step: str, error: Exception) -> Failure:
     )
 
 
+@contextmanager
+def _failures_of(step: str) -> Iterator[None]:
+    """A permanent error (a missing setting, a deleted session, an unusable recording or
+    reply) fails the step for good; a transient one is raised for the RetryPolicy."""
+    try:
+        yield
+    except MissingSettingError as error:
+        raise _permanent(step, error) from error
+    except PipelineError as error:
+        if not error.transient:
+            raise _permanent(step, error) from error
+        raise
+
+
 @asset(
     partitions_def=sessions_partitions,
     deps=[session_audio],
@@ -91,22 +100,15 @@ def _permanent(step: str, error: Exception) -> Failure:
 )
 def transcript(
     context: AssetExecutionContext,
-    database: DatabaseResource,
-    audio_store: AudioStoreResource,
-    transcriber: TranscriberResource,
+    database: ResourceParam[Repository],
+    audio_store: ResourceParam[AudioStore],
+    transcriber: ResourceParam[Transcriber],
 ) -> MaterializeResult[None]:
     """The session's transcript with word timings; the audio is deleted once it is stored."""
-    session_id = context.partition_key
-    try:
+    with _failures_of("transcript"):
         outcome = steps.transcribe_session(
-            database.get_url(), session_id, audio_store.get_store(), transcriber.get_transcriber()
+            database, context.partition_key, audio_store, transcriber
         )
-    except (steps.SessionGoneError, MissingSettingError) as error:
-        raise _permanent("transcript", error) from error
-    except TranscriptionError as error:
-        if not error.transient:
-            raise _permanent("transcript", error) from error
-        raise
     return MaterializeResult(
         metadata={
             "word_count": outcome.word_count,
@@ -128,18 +130,13 @@ def transcript(
     kinds={"postgres"},
 )
 def insights(
-    context: AssetExecutionContext, database: DatabaseResource, analyzer: AnalyzerResource
+    context: AssetExecutionContext,
+    database: ResourceParam[Repository],
+    analyzer: ResourceParam[Analyzer],
 ) -> MaterializeResult[None]:
     """Up to five recurring-pattern insights, a focus-next goal and a summary."""
-    session_id = context.partition_key
-    try:
-        outcome = steps.analyze_session(database.get_url(), session_id, analyzer.get_analyzer())
-    except (steps.SessionGoneError, MissingSettingError) as error:
-        raise _permanent("insights", error) from error
-    except AnalysisError as error:
-        if not error.transient:
-            raise _permanent("insights", error) from error
-        raise
+    with _failures_of("insights"):
+        outcome = steps.analyze_session(database, context.partition_key, analyzer)
     metadata: dict[str, object] = {
         "insight_count": outcome.insight_count,
         "codes": MetadataValue.json(outcome.codes),
@@ -162,12 +159,12 @@ def insights(
     code_version=FLUENCY_CODE_VERSION,
     kinds={"postgres"},
 )
-def fluency(context: AssetExecutionContext, database: DatabaseResource) -> MaterializeResult[None]:
+def fluency(
+    context: AssetExecutionContext, database: ResourceParam[Repository]
+) -> MaterializeResult[None]:
     """Speech rate, pauses, mean length of run and lexical diversity (docs/fluency.md)."""
-    try:
-        metrics = steps.measure_fluency(database.get_url(), context.partition_key)
-    except steps.SessionGoneError as error:
-        raise _permanent("fluency", error) from error
+    with _failures_of("fluency"):
+        metrics = steps.measure_fluency(database, context.partition_key)
     return MaterializeResult(
         metadata={k: v for k, v in metrics.items() if isinstance(v, int | float)}  # type: ignore[arg-type]
     )
@@ -181,17 +178,15 @@ def fluency(context: AssetExecutionContext, database: DatabaseResource) -> Mater
     kinds={"postgres"},
 )
 def pattern_profile(
-    context: AssetExecutionContext, database: DatabaseResource
+    context: AssetExecutionContext, database: ResourceParam[Repository]
 ) -> MaterializeResult[None]:
     """The learner's long-term pattern profile, recomputed from all their stored insights."""
-    try:
-        summary = steps.refresh_learner_profile(database.get_url(), context.partition_key)
-    except steps.SessionGoneError as error:
-        raise _permanent("pattern_profile", error) from error
+    with _failures_of("pattern_profile"):
+        summary = steps.refresh_learner_profile(database, context.partition_key)
     return MaterializeResult(
         metadata={
-            "user_id": summary["user_id"],
-            "codes": summary["codes"],
-            "focus_areas": MetadataValue.json(summary["focus_areas"]),
+            "user_id": summary.user_id,
+            "codes": summary.codes,
+            "focus_areas": MetadataValue.json(summary.focus_areas),
         }
     )

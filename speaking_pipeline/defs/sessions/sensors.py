@@ -3,7 +3,7 @@
 import os
 import time
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from dagster import (
     DagsterEvent,
@@ -11,6 +11,8 @@ from dagster import (
     DagsterRun,
     DagsterRunStatus,
     DefaultSensorStatus,
+    ResourceParam,
+    RetryRequested,
     RunFailureSensorContext,
     RunRequest,
     RunsFilter,
@@ -22,18 +24,16 @@ from dagster import (
     run_status_sensor,
     sensor,
 )
-from sqlalchemy import select
 
-from speaking_pipeline.db import repository as repo
-from speaking_pipeline.db.engine import session_scope
-from speaking_pipeline.db.models import SessionStatus, SpeakingSession
-from speaking_pipeline.defs.resources import AudioStoreResource, DatabaseResource
-from speaking_pipeline.defs.sessions.assets import insights
+from speaking_pipeline.db.repository import Repository
+from speaking_pipeline.defs.sessions.assets import fluency, insights, pattern_profile, transcript
+from speaking_pipeline.defs.sessions.checks import insights_checks, transcript_checks
 from speaking_pipeline.defs.sessions.jobs import process_session_job, reanalyze_sessions_job
-from speaking_pipeline.defs.sessions.partitions import sessions_partitions
 from speaking_pipeline.domain.failures import describe_failure, error_text
+from speaking_pipeline.domain.lifecycle import Event, SessionStatus
 from speaking_pipeline.domain.recovery import Recovery, StuckSession, decide
 from speaking_pipeline.pipeline.intake import request_processing
+from speaking_pipeline.storage.base import AudioStore
 
 WILL_RETRY_TAG = "dagster/will_retry"
 PARTITION_TAG = "dagster/partition"
@@ -43,6 +43,16 @@ STATUS_SENSOR_INTERVAL = 2
 # ANALYZING), so both report their outcome.
 SESSION_JOBS = [process_session_job, reanalyze_sessions_job]
 SESSION_JOB_NAMES = {job.name for job in SESSION_JOBS}
+# How a failure message names each step; keyed by the definitions' own names, so a renamed
+# asset or check cannot fall out of step with it.
+STEP_NAMES = {
+    transcript.op.name: "transcription",
+    insights.op.name: "analysis",
+    fluency.op.name: "fluency metrics",
+    pattern_profile.op.name: "profile update",
+    transcript_checks.node_def.name: "transcript checks",
+    insights_checks.node_def.name: "insight checks",
+}
 
 
 def _session_of(tags: Mapping[str, str]) -> str | None:
@@ -60,32 +70,21 @@ def intake_run_key(session_id: str) -> str:
     description="Launches one processing run per requested session (run_key dedupes).",
 )
 def session_intake_sensor(
-    context: SensorEvaluationContext, database: DatabaseResource
+    context: SensorEvaluationContext, database: ResourceParam[Repository]
 ) -> SensorResult | SkipReason:
-    with session_scope(database.get_url()) as db:
-        pending = list(
-            db.scalars(
-                select(SpeakingSession.id)
-                .where(
-                    SpeakingSession.status == SessionStatus.UPLOADED,
-                    SpeakingSession.processing_requested_at.is_not(None),
-                )
-                .order_by(SpeakingSession.processing_requested_at)
-                .limit(100)
-            )
-        )
+    pending = database.requested_sessions(limit=100)
     if not pending:
         return SkipReason("no session waiting")
     # Dagster skips a RunRequest whose run_key this sensor already used, so a session
-    # requested twice still gets one run.
+    # requested twice still gets one run. The partitions exist already: the upload adds
+    # each one before its session counts as UPLOADED (pipeline/sessions.py).
     return SensorResult(
         run_requests=[
             RunRequest(
                 run_key=intake_run_key(sid), partition_key=sid, tags={"speaking/session": sid}
             )
             for sid in pending
-        ],
-        dynamic_partitions_requests=[sessions_partitions.build_add_request(pending)],
+        ]
     )
 
 
@@ -96,17 +95,18 @@ def session_intake_sensor(
     default_status=DefaultSensorStatus.RUNNING,
     description="Marks a session DONE when its processing run succeeds.",
 )
-def session_done_sensor(context: RunStatusSensorContext, database: DatabaseResource) -> None:
+def session_done_sensor(
+    context: RunStatusSensorContext, database: ResourceParam[Repository]
+) -> None:
     session_id = _session_of(context.dagster_run.tags)
     if session_id is None:
         return
-    with session_scope(database.get_url()) as db:
-        repo.move_status(
-            db,
-            session_id,
-            SessionStatus.DONE,
-            allowed_from=(*repo.IN_FLIGHT, SessionStatus.FAILED),
-        )
+    database.move(session_id, Event.RUN_SUCCEEDED)
+
+
+def _is_wrapper(cls_name: str | None) -> bool:
+    name = cls_name or ""
+    return name == RetryRequested.__name__ or name.startswith("Dagster")
 
 
 def _failure_cause(event: DagsterEvent) -> str | None:
@@ -118,14 +118,9 @@ def _failure_cause(event: DagsterEvent) -> str | None:
     if data.user_failure_data is not None and data.user_failure_data.description:
         return data.user_failure_data.description
     error = data.error
-    # After the last retry Dagster records "Exceeded max_retries of N", with the exception
-    # that caused the retries (inside Dagster's own wrappers) as its cause.
-    while error is not None and error.cause is not None:
-        wrapper = error.message.startswith("Exceeded max_retries") or (
-            error.cls_name or ""
-        ).startswith("Dagster")
-        if not wrapper:
-            break
+    # After the last retry Dagster records the RetryRequested, with the exception that
+    # caused the retries (inside Dagster's own wrappers) as its cause.
+    while error is not None and error.cause is not None and _is_wrapper(error.cls_name):
         error = error.cause
     if error is None:
         return None
@@ -138,7 +133,9 @@ def _failure_cause(event: DagsterEvent) -> str | None:
     default_status=DefaultSensorStatus.RUNNING,
     description="Marks a session FAILED when its run fails and no retry remains.",
 )
-def session_failed_sensor(context: RunFailureSensorContext, database: DatabaseResource) -> None:
+def session_failed_sensor(
+    context: RunFailureSensorContext, database: ResourceParam[Repository]
+) -> None:
     # Read the run again: Dagster tags it dagster/will_retry just after the failure event.
     run = context.instance.get_run_by_id(context.dagster_run.run_id) or context.dagster_run
     if run.tags.get(WILL_RETRY_TAG) == "true":
@@ -150,11 +147,8 @@ def session_failed_sensor(context: RunFailureSensorContext, database: DatabaseRe
         (event.step_key or "run", _failure_cause(event))
         for event in context.get_step_failure_events()
     ]
-    message = describe_failure(steps, context.failure_event.message)
-    with session_scope(database.get_url()) as db:
-        repo.move_status(
-            db, session_id, SessionStatus.FAILED, allowed_from=repo.IN_FLIGHT, error_message=message
-        )
+    message = describe_failure(steps, context.failure_event.message, STEP_NAMES)
+    database.move(session_id, Event.RUN_FAILED, message)
 
 
 STUCK_AFTER_SECS = 300
@@ -210,27 +204,18 @@ def _session_state(
     return state, len(records)
 
 
-def _fail_abandoned_uploads(url: str, audio_store: AudioStoreResource, before: datetime) -> int:
+def _fail_abandoned_uploads(repo: Repository, audio_store: AudioStore, before: datetime) -> int:
     """Sessions still CREATED long after their upload began: the API died mid-upload.
     Whatever bytes reached storage are deleted and the session is marked FAILED."""
-    with session_scope(url) as db:
-        rows = db.execute(
-            select(SpeakingSession.id, SpeakingSession.audio_url).where(
-                SpeakingSession.status == SessionStatus.CREATED,
-                SpeakingSession.created_at < before,
-            )
-        ).all()
+    rows = repo.abandoned_uploads(before)
     for session_id, key in rows:
         if key:
-            audio_store.get_store().delete(key)
-        with session_scope(url) as db:
-            repo.move_status(
-                db,
-                session_id,
-                SessionStatus.FAILED,
-                allowed_from=(SessionStatus.CREATED,),
-                error_message="the upload did not complete; please record and upload again",
-            )
+            audio_store.delete(key)
+        repo.move(
+            session_id,
+            Event.UPLOAD_ABANDONED,
+            "the upload did not complete; please record and upload again",
+        )
     return len(rows)
 
 
@@ -245,35 +230,28 @@ def _fail_abandoned_uploads(url: str, audio_store: AudioStoreResource, before: d
     ),
 )
 def stuck_session_sensor(
-    context: SensorEvaluationContext, database: DatabaseResource, audio_store: AudioStoreResource
+    context: SensorEvaluationContext,
+    database: ResourceParam[Repository],
+    audio_store: ResourceParam[AudioStore],
 ) -> SensorResult | SkipReason:
-    url = database.get_url()
-    now = repo.utcnow()
+    now = datetime.now(UTC)
     stuck_after = _stuck_after_secs()
-    abandoned = _fail_abandoned_uploads(url, audio_store, now - timedelta(seconds=stuck_after))
+    abandoned = _fail_abandoned_uploads(database, audio_store, now - timedelta(seconds=stuck_after))
     if abandoned:
         context.log.info("failed %d upload(s) that never completed", abandoned)
-    with session_scope(url) as db:
-        rows = db.execute(
-            select(
-                SpeakingSession.id,
-                SpeakingSession.status,
-                SpeakingSession.processing_requested_at,
-                SpeakingSession.updated_at,
-            ).where(SpeakingSession.status.in_(repo.IN_FLIGHT))
-        ).all()
     requests: list[RunRequest] = []
-    for session_id, status, requested_at, updated_at in rows:
+    for row in database.in_flight_sessions():
+        session_id, status = row.id, row.status
         state, attempts = _session_state(
             context.instance,
             session_id,
             status,
-            requested_at is not None,
-            (now - updated_at).total_seconds(),
+            row.requested,
+            (now - row.updated_at).total_seconds(),
         )
         action = decide(state, stuck_after_secs=stuck_after)
         if action is Recovery.REQUEST:
-            request_processing(url, session_id)
+            request_processing(database, session_id)
         elif action is Recovery.RELAUNCH:
             context.log.info("relaunching stuck session %s (%s)", session_id, status.value)
             requests.append(
@@ -286,19 +264,13 @@ def stuck_session_sensor(
                 )
             )
         elif action is Recovery.MARK_DONE:
-            with session_scope(url) as db:
-                repo.move_status(db, session_id, SessionStatus.DONE, allowed_from=repo.IN_FLIGHT)
+            database.move(session_id, Event.FOUND_COMPLETED)
         elif action is Recovery.FAIL:
-            with session_scope(url) as db:
-                repo.move_status(
-                    db,
-                    session_id,
-                    SessionStatus.FAILED,
-                    allowed_from=repo.IN_FLIGHT,
-                    error_message=(
-                        f"processing stopped without finishing after {attempts} attempts"
-                    ),
-                )
+            database.move(
+                session_id,
+                Event.ATTEMPTS_EXHAUSTED,
+                f"processing stopped without finishing after {attempts} attempts",
+            )
     if not requests:
         return SkipReason("no stuck session to relaunch")
     return SensorResult(run_requests=requests)
