@@ -105,8 +105,10 @@ def session_done_sensor(
 
 
 def _is_wrapper(cls_name: str | None) -> bool:
+    """Dagster's own exceptions around the user's: RetryRequested (and its private
+    RetryRequestedFromPolicy, raised by a RetryPolicy) and the Dagster* errors."""
     name = cls_name or ""
-    return name == RetryRequested.__name__ or name.startswith("Dagster")
+    return name.startswith((RetryRequested.__name__, "Dagster"))
 
 
 def _failure_cause(event: DagsterEvent) -> str | None:
