@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -108,15 +109,9 @@ def test_libraries_stay_in_their_components() -> None:
             top = name.split(".")[0]
             if top in LIBRARIES and source not in LIBRARIES[top]:
                 broken.append(f"{module}:{line} imports {name}")
-            if (
-                source == "domain"
-                and top not in (PACKAGE, "__future__")
-                and top not in (DOMAIN_LIBRARIES)
-            ):
-                import sys
-
-                if top not in sys.stdlib_module_names:
-                    broken.append(f"{module}:{line}: domain imports {name}")
+            known = {PACKAGE, "__future__", *DOMAIN_LIBRARIES, *sys.stdlib_module_names}
+            if source == "domain" and top not in known:
+                broken.append(f"{module}:{line}: domain imports {name}")
             if (
                 source == "domain"
                 and name.startswith(PACKAGE + ".")
@@ -126,17 +121,20 @@ def test_libraries_stay_in_their_components() -> None:
     assert not broken, "\n".join(broken)
 
 
+def _nodes_outside_db() -> Iterator[tuple[str, ast.AST]]:
+    for module, path in _modules():
+        if _component(module) != "db":
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                yield module, node
+
+
 def test_only_the_repository_opens_transactions() -> None:
     broken = []
-    for module, path in _modules():
-        if _component(module) == "db":
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module == f"{PACKAGE}.db.engine":
-                names = {alias.name for alias in node.names}
-                if names - {"resolve_database_urls"}:
-                    broken.append(f"{module}:{node.lineno} imports {sorted(names)} from db.engine")
+    for module, node in _nodes_outside_db():
+        if isinstance(node, ast.ImportFrom) and node.module == f"{PACKAGE}.db.engine":
+            names = {alias.name for alias in node.names}
+            if names - {"resolve_database_urls"}:
+                broken.append(f"{module}:{node.lineno} imports {sorted(names)} from db.engine")
     assert not broken, "\n".join(broken)
 
 
@@ -144,34 +142,30 @@ def test_only_the_lifecycle_moves_a_session_status() -> None:
     """Outside db/, no code assigns a status or passes one to a row: the repository's
     move_status, driven by domain/lifecycle.py, is the only writer."""
     broken = []
-    for module, path in _modules():
-        if _component(module) == "db":
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            targets: list[ast.expr] = []
-            if isinstance(node, ast.Assign):
-                targets = list(node.targets)
-            elif isinstance(node, ast.AugAssign | ast.AnnAssign):
-                targets = [node.target]
-            for target in targets:
+    for module, node in _nodes_outside_db():
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        for target in targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and target.attr == "status"
+                # An object's own status field (an HTTP error's) is another matter.
+                and not (isinstance(target.value, ast.Name) and target.value.id == "self")
+            ):
+                broken.append(f"{module}:{node.lineno} assigns .status")
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                value = keyword.value
                 if (
-                    isinstance(target, ast.Attribute)
-                    and target.attr == "status"
-                    # An object's own status field (an HTTP error's) is another matter.
-                    and not (isinstance(target.value, ast.Name) and target.value.id == "self")
+                    keyword.arg == "status"
+                    and isinstance(value, ast.Attribute)
+                    and isinstance(value.value, ast.Name)
+                    and value.value.id == "SessionStatus"
                 ):
-                    broken.append(f"{module}:{node.lineno} assigns .status")
-            if isinstance(node, ast.Call):
-                for keyword in node.keywords:
-                    value = keyword.value
-                    if (
-                        keyword.arg == "status"
-                        and isinstance(value, ast.Attribute)
-                        and isinstance(value.value, ast.Name)
-                        and value.value.id == "SessionStatus"
-                    ):
-                        broken.append(f"{module}:{node.lineno} passes status=SessionStatus")
+                    broken.append(f"{module}:{node.lineno} passes status=SessionStatus")
     assert not broken, "\n".join(broken)
 
 

@@ -97,6 +97,10 @@ def move_status(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def transcript_of(db: Session, session_id: str) -> Transcript | None:
+    return db.scalar(select(Transcript).where(Transcript.session_id == session_id))
+
+
 def store_transcript(db: Session, session_id: str, result: TranscriptResult) -> None:
     """Insert or replace the session's transcript (a retried step writes it again)."""
     values = {
@@ -463,7 +467,7 @@ class Repository:
     def begin_transcription(self, session_id: str) -> TranscriptionJob:
         with self._tx() as db:
             session = self._locked(db, session_id, lock=False)
-            existing = db.scalar(select(Transcript).where(Transcript.session_id == session_id))
+            existing = transcript_of(db, session_id)
             move_status(db, session_id, Event.TRANSCRIPTION_STARTED)
             return TranscriptionJob(
                 audio_key=session.audio_url,
@@ -490,7 +494,7 @@ class Repository:
             )
 
     def _transcript(self, db: Session, session_id: str, purpose: str) -> Transcript:
-        transcript = db.scalar(select(Transcript).where(Transcript.session_id == session_id))
+        transcript = transcript_of(db, session_id)
         if transcript is None:
             raise NoTranscriptError(session_id, purpose)
         return transcript
