@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,9 @@ from dagster import DagsterInstance
 from starlette.testclient import TestClient
 
 from speaking_pipeline.config import Settings, get_settings
+from speaking_pipeline.db.repository import NewSession, Repository
 from speaking_pipeline.security.tokens import mint_token
+from speaking_pipeline.storage.base import audio_key
 
 SPEECH_DIR = Path(__file__).parent / "fixtures" / "audio"
 
@@ -49,6 +52,18 @@ def app_env(
     get_settings.cache_clear()
     yield Settings()
     get_settings.cache_clear()
+
+
+def new_session(repo: Repository, prefix: str) -> NewSession:
+    """A CREATED session of a learner of its own, straight through the repository."""
+    return repo.start_session(
+        f"{prefix}-{uuid.uuid4()}",
+        duration_secs=8.0,
+        language="en",
+        topic=None,
+        audio_format="webm",
+        audio_key_for=lambda user_id, session_id: audio_key(user_id, session_id, "webm"),
+    )
 
 
 def client_for(settings: Settings) -> TestClient:

@@ -3,8 +3,6 @@ repository applies the table exactly as the pure model does."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +18,7 @@ from speaking_pipeline.domain.lifecycle import (
     apply,
     transition,
 )
+from tests.support import new_session
 
 S = SessionStatus
 # The events of a run started again from the Dagster UI on a FAILED session.
@@ -111,14 +110,7 @@ def test_the_repository_moves_a_stored_session_as_the_table_says(
     app_db_url: str, sequence: list[Event]
 ) -> None:
     repo = Repository(app_db_url)
-    new = repo.start_session(
-        f"lifecycle-{uuid.uuid4()}",
-        duration_secs=5.0,
-        language="en",
-        topic=None,
-        audio_format="webm",
-        audio_key_for=lambda user_id, session_id: f"sessions/{user_id}/{session_id}/audio.webm",
-    )
+    new = new_session(repo, "lifecycle")
     status, error = S.CREATED, None
     for event in sequence:
         message = _message_for(event)

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, materialize
@@ -29,20 +28,13 @@ from speaking_pipeline.defs.sessions.partitions import SESSIONS_PARTITIONS_NAME
 from speaking_pipeline.domain.lifecycle import Event, SessionStatus
 from speaking_pipeline.storage.local import LocalAudioStore
 from tests.fakes.flaky import FastTranscriber, FlakyAnalyzer
-from tests.support import SPEECH_DIR
+from tests.support import SPEECH_DIR, new_session
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def _uploaded_session(repo: Repository, store: LocalAudioStore) -> str:
-    new = repo.start_session(
-        f"assets-{uuid.uuid4()}",
-        duration_secs=8.0,
-        language="en",
-        topic=None,
-        audio_format="webm",
-        audio_key_for=lambda user_id, session_id: f"sessions/{user_id}/{session_id}/audio.webm",
-    )
+    new = new_session(repo, "assets")
     with (SPEECH_DIR / "speech.webm").open("rb") as data:
         store.put(new.audio_key, data, "audio/webm")
     repo.move(new.id, Event.UPLOAD_STORED)
