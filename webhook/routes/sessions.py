@@ -14,8 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from speaking_pipeline.audio.probe import AudioInfo, InvalidAudioError, probe_audio, sniff_extension
-from speaking_pipeline.pipeline.sessions import create_session as create
-from speaking_pipeline.pipeline.sessions import delete_session as remove
+from speaking_pipeline.pipeline import sessions as use_cases
 from webhook.auth import learner_id
 from webhook.deps import deps
 from webhook.errors import ApiError
@@ -76,7 +75,7 @@ async def create_session(request: Request) -> JSONResponse:
         await form.audio.close()
         info = await run_in_threadpool(_probe, path)
         session = await run_in_threadpool(
-            lambda: create(
+            lambda: use_cases.create_session(
                 d.services,
                 external_id,
                 path,
@@ -147,7 +146,7 @@ async def delete_session(request: Request) -> JSONResponse:
     external_id = learner_id(request)
     session_id = request.path_params["session_id"]
 
-    deleted = await run_in_threadpool(remove, d.services, external_id, session_id)
+    deleted = await run_in_threadpool(use_cases.delete_session, d.services, external_id, session_id)
     if not deleted:
         raise _not_found()
     return JSONResponse({"ok": True})
