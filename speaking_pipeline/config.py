@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     api_port: int = 8000
     dagster_host: str = "127.0.0.1"
     dagster_port: int = 3000
+    # The webserver the API launches session runs through, right after it records the
+    # request (`up` sets it for its API). Unset: the intake sensor launches every run.
+    dagster_graphql_url: str | None = None
+    # How long a recorded request may wait for the launch at intake before the intake
+    # sensor launches it instead.
+    intake_backstop_secs: float = 5.0
 
     queue: Literal["direct", "qstash"] | None = None
     qstash_token: SecretStr | None = None

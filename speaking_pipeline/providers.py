@@ -5,7 +5,7 @@ from __future__ import annotations
 from speaking_pipeline.analysis.base import Analyzer
 from speaking_pipeline.config import Settings
 from speaking_pipeline.db.repository import Repository
-from speaking_pipeline.queue.base import ProcessingQueue
+from speaking_pipeline.queue.base import ProcessingQueue, RunLauncher
 from speaking_pipeline.storage.base import AudioStore
 from speaking_pipeline.transcription.base import Transcriber
 
@@ -61,11 +61,13 @@ def analyzer_version(settings: Settings) -> str:
     return VERSION
 
 
-def build_queue(settings: Settings, repo: Repository) -> ProcessingQueue:
+def build_queue(
+    settings: Settings, repo: Repository, launcher: RunLauncher | None = None
+) -> ProcessingQueue:
     if settings.queue_backend == "qstash":
         from speaking_pipeline.queue.qstash import QStashQueue
 
         return QStashQueue.from_settings(settings)
     from speaking_pipeline.queue.direct import DirectQueue
 
-    return DirectQueue(repo)
+    return DirectQueue(repo, launcher)

@@ -19,6 +19,7 @@ from speaking_pipeline.orchestration import (
     instance_at,
     prepare_dagster_home,
 )
+from speaking_pipeline.orchestration.launch import webserver_graphql_url
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHUTDOWN_GRACE_SECS = 20
@@ -58,6 +59,11 @@ def run_up() -> int:
 
         resolve_model_dir(settings.whisper_model_dir, settings.data_dir)
 
+    # The API launches each session's run through the webserver as soon as it records
+    # the request; the intake sensor is the backstop.
+    os.environ.setdefault(
+        "DAGSTER_GRAPHQL_URL", webserver_graphql_url(settings.dagster_host, settings.dagster_port)
+    )
     bin_dir = Path(sys.executable).parent
     children = [
         _spawn(

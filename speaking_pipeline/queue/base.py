@@ -11,3 +11,11 @@ class ProcessingQueue(Protocol):
     def enqueue(self, session_id: str) -> None:
         """Request processing of `session_id`; delivery may be repeated."""
         ...
+
+
+class RunLauncher(Protocol):
+    """Starts a session's processing run now (orchestration/launch.py)."""
+
+    def launch(self, session_id: str) -> str:
+        """The run's id; raises when no run was launched."""
+        ...

@@ -68,7 +68,7 @@ async def process(request: Request) -> JSONResponse:
     session_id = _session_id(body)
     receipt = (delivery.jti, delivery.expires_at) if delivery.jti else None
     outcome = await run_in_threadpool(
-        lambda: request_processing(d.repo, session_id, receipt=receipt)
+        lambda: request_processing(d.repo, session_id, receipt=receipt, launcher=d.launcher)
     )
     if outcome is Intake.REPLAYED:
         raise ApiError(401, "REPLAYED_DELIVERY", "this signed delivery was already accepted")

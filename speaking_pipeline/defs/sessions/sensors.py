@@ -25,10 +25,18 @@ from dagster import (
     sensor,
 )
 
+from speaking_pipeline.config import get_settings
 from speaking_pipeline.db.repository import Repository
 from speaking_pipeline.defs.sessions.assets import fluency, insights, pattern_profile, transcript
 from speaking_pipeline.defs.sessions.checks import insights_checks, transcript_checks
 from speaking_pipeline.defs.sessions.jobs import process_session_job, reanalyze_sessions_job
+from speaking_pipeline.defs.sessions.names import (
+    LAUNCHED_BY_TAG,
+    PARTITION_TAG,
+    RUN_KEY_TAG,
+    SESSION_TAG,
+    intake_run_key,
+)
 from speaking_pipeline.domain.failures import describe_failure, error_text
 from speaking_pipeline.domain.lifecycle import Event, SessionStatus
 from speaking_pipeline.domain.recovery import Recovery, StuckSession, decide
@@ -36,7 +44,6 @@ from speaking_pipeline.pipeline.intake import request_processing
 from speaking_pipeline.storage.base import AudioStore
 
 WILL_RETRY_TAG = "dagster/will_retry"
-PARTITION_TAG = "dagster/partition"
 # Fast enough that a learner waiting on `submit` sees the result within seconds.
 STATUS_SENSOR_INTERVAL = 2
 # Both jobs move a session's status (re-analysis of a FAILED session goes through
@@ -59,20 +66,34 @@ def _session_of(tags: Mapping[str, str]) -> str | None:
     return tags.get(PARTITION_TAG)
 
 
-def intake_run_key(session_id: str) -> str:
-    return f"process:{session_id}"
+def _launched_at_intake(instance: DagsterInstance, session_id: str) -> bool:
+    """Whether the API already launched the session's run (it carries the run key)."""
+    runs = instance.get_run_records(
+        filters=RunsFilter(tags={RUN_KEY_TAG: intake_run_key(session_id)}), limit=1
+    )
+    return bool(runs)
 
 
 @sensor(
     job=process_session_job,
     minimum_interval_seconds=2,
     default_status=DefaultSensorStatus.RUNNING,
-    description="Launches one processing run per requested session (run_key dedupes).",
+    description="Backstop: launches the run of any requested session the launch at intake "
+    "missed (one run per session: run_key dedupes).",
 )
 def session_intake_sensor(
     context: SensorEvaluationContext, database: ResourceParam[Repository]
 ) -> SensorResult | SkipReason:
-    pending = database.requested_sessions(limit=100)
+    # The API launches each run right after recording its request; a request older than
+    # the backstop delay whose session has no run yet was missed (the API died between
+    # its commit and the launch, or the webserver was down), so it is launched here.
+    backstop = get_settings().intake_backstop_secs
+    before = datetime.now(UTC) - timedelta(seconds=backstop)
+    pending = [
+        sid
+        for sid in database.requested_sessions(limit=100, requested_before=before)
+        if not _launched_at_intake(context.instance, sid)
+    ]
     if not pending:
         return SkipReason("no session waiting")
     # Dagster skips a RunRequest whose run_key this sensor already used, so a session
@@ -81,7 +102,9 @@ def session_intake_sensor(
     return SensorResult(
         run_requests=[
             RunRequest(
-                run_key=intake_run_key(sid), partition_key=sid, tags={"speaking/session": sid}
+                run_key=intake_run_key(sid),
+                partition_key=sid,
+                tags={SESSION_TAG: sid, LAUNCHED_BY_TAG: "intake-sensor"},
             )
             for sid in pending
         ]
