@@ -43,6 +43,17 @@ class Settings(BaseSettings):
     # How long a recorded request may wait for the launch at intake before the intake
     # sensor launches it instead.
     intake_backstop_secs: float = 5.0
+    # Where runs execute: "warm" Celery run workers started by `up` (default), or
+    # "process", Dagster's default of one new process per run.
+    run_workers: Literal["warm", "process"] = "warm"
+    # The run workers' broker: RabbitMQ for production and scale-out (amqp://...). Unset:
+    # the Dagster database itself (kombu's SQLAlchemy transport), no extra server.
+    broker_url: SecretStr | None = None
+    # Run worker processes `up` starts (each runs one session at a time); 0: none, the
+    # workers run elsewhere (`speaking-pipeline worker`).
+    worker_concurrency: int = Field(default=2, ge=0)
+    # The broker queue the runs go to and the workers take them from.
+    worker_queue: str = "dagster"
 
     queue: Literal["direct", "qstash"] | None = None
     qstash_token: SecretStr | None = None

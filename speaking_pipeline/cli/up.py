@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from speaking_pipeline.config import get_settings
+from speaking_pipeline.config import Settings, get_settings
 from speaking_pipeline.db.engine import resolve_database_urls
 from speaking_pipeline.db.migrate import upgrade
 from speaking_pipeline.db.urls import redact
@@ -19,7 +19,13 @@ from speaking_pipeline.orchestration import (
     instance_at,
     prepare_dagster_home,
 )
+from speaking_pipeline.orchestration.instance import (
+    BROKER_URL_ENV,
+    RUN_LAUNCHER_ENV,
+    WORKER_QUEUE_ENV,
+)
 from speaking_pipeline.orchestration.launch import webserver_graphql_url
+from speaking_pipeline.orchestration.workers import worker_command
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHUTDOWN_GRACE_SECS = 20
@@ -43,11 +49,39 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
             child.wait()
 
 
+def _export_worker_settings(settings: Settings) -> None:
+    # Exported before dagster.yaml is written, so that every child writes the same one.
+    os.environ[RUN_LAUNCHER_ENV] = "warm"
+    os.environ[WORKER_QUEUE_ENV] = settings.worker_queue
+    if settings.broker_url is not None:
+        os.environ[BROKER_URL_ENV] = settings.broker_url.get_secret_value()
+
+
+def run_worker(concurrency: int | None, name: str | None) -> int:
+    """A warm run worker, on this machine or any other that reaches the database and the
+    broker (DATABASE_URL and BROKER_URL point at servers for that)."""
+    settings = get_settings()
+    _, dagster_url = resolve_database_urls(settings)
+    _export_worker_settings(settings)
+    prepare_dagster_home(settings.dagster_home, dagster_url)
+    os.environ["DATA_DIR"] = str(settings.data_dir.resolve())
+    command = worker_command(
+        sys.executable,
+        concurrency=concurrency or max(1, settings.worker_concurrency),
+        hostname=name,
+    )
+    os.execv(command[0], command)
+    raise AssertionError("unreachable")
+
+
 def run_up() -> int:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db_url, dagster_url = resolve_database_urls(settings)
     upgrade(db_url)
+    warm = settings.run_workers == "warm"
+    if warm:
+        _export_worker_settings(settings)
     dagster_home = prepare_dagster_home(settings.dagster_home, dagster_url)
     instance = instance_at(str(dagster_home))
     initialize_pools(instance)
@@ -92,6 +126,10 @@ def run_up() -> int:
             ]
         ),
     ]
+    if warm and settings.worker_concurrency:
+        children.append(
+            _spawn(worker_command(sys.executable, concurrency=settings.worker_concurrency))
+        )
     stopping = False
 
     def _on_signal(signum: int, frame: object) -> None:
