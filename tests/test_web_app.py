@@ -134,7 +134,13 @@ def test_pages_have_no_inline_script_or_style() -> None:
     assert scripts
     for script in scripts:
         source = script.read_text()
-        for forbidden in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        for forbidden in (
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+        ):
             assert forbidden not in source, (script.name, forbidden)
 
 
@@ -154,7 +160,13 @@ def test_token_link_puts_the_token_in_the_fragment(tmp_path: Path) -> None:
         "AUTH_JWT_SECRET": "a-secret-for-the-link-test-0123456789abcdef",
     }
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "speaking-pipeline"), "token", "--user", "ana", "--link"],
+        [
+            str(Path(sys.executable).parent / "speaking-pipeline"),
+            "token",
+            "--user",
+            "ana",
+            "--link",
+        ],
         capture_output=True,
         text=True,
         env=env,

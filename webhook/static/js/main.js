@@ -127,6 +127,10 @@ document.getElementById("sign-out").addEventListener("click", () => {
 });
 
 window.addEventListener("popstate", () => render());
+// A sign-in link opened in a tab already showing the app only changes the fragment.
+window.addEventListener("hashchange", () => {
+  if (takeTokenFromFragment()) render();
+});
 
 takeTokenFromFragment();
 render();
