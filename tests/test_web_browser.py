@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import wave
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -561,6 +562,35 @@ def test_denied_or_missing_microphone_is_said_plainly(stack: Stack, playwright: 
         assert "No microphone was found" in (page.text_content("#record-error") or "")
     finally:
         browser.close()
+
+
+def test_a_failed_session_says_why_in_learner_words(
+    stack: Stack, browser: Browser, tmp_path: Path
+) -> None:
+    silent = tmp_path / "silence.wav"
+    with wave.open(str(silent), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(b"\x00\x00" * 16000 * 3)
+    context = browser.new_context(viewport=DESKTOP)
+    tab = _open(context)
+    page = tab.page
+    page.goto(stack.link("sam"))
+    page.set_input_files("#file", str(silent))
+    page.wait_for_selector("#preview:not([hidden])")
+    page.click("#upload")
+    page.wait_for_url(re.compile(r"/sessions/[^/]+$"), timeout=120_000)
+    assert _wait_done(page)[-1] == "FAILED"
+    session_id = page.url.rsplit("/", 1)[1]
+    error_message = stack.api("sam", "GET", f"/api/sessions/{session_id}").json()["errorMessage"]
+    assert error_message
+    failure = page.text_content("#failure") or ""
+    assert "could not hear any speech" in failure
+    assert error_message in failure  # the details stay available
+    shoot(page, "session-failed")
+    tab.assert_clean()
+    context.close()
 
 
 def test_docs_page_renders_every_route(stack: Stack, browser: Browser) -> None:

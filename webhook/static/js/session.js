@@ -30,8 +30,8 @@ const FLUENCY = [
 // a learner needs to know what happened and what to do.
 function learnerFailure(message) {
   const text = (message || "").toLowerCase();
+  if (text.includes("no speech") || text.includes("transcript is empty")) return "We could not hear any speech in the recording. Check that your microphone is on and not muted, then record again.";
   if (text.startsWith("transcription")) return "We could not turn your recording into text. Make sure you speak clearly into the microphone, then record again.";
-  if (text.includes("no speech") || text.includes("empty transcript")) return "We could not hear any speech in the recording. Check your microphone and record again.";
   if (text.startsWith("analysis") || text.startsWith("insight")) return "We transcribed your recording but could not analyse it. Please try again later.";
   if (text.includes("upload") || text.includes("qstash") || text.includes("deliver")) return "Your recording did not reach the processing service. Please upload it again.";
   return "Something went wrong while processing your recording. Please try again.";
