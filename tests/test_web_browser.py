@@ -450,25 +450,54 @@ def test_file_upload_history_progress_chart_and_delete(stack: Stack, recorded: R
     assert second != recorded.session_id
     assert _wait_done(page)[-1] == "DONE"
 
+    # A third through the API (the `submit` path), so that the profile has a trend.
+    with (SPEECH_DIR / "speech.mp3").open("rb") as audio:
+        third = httpx.post(
+            stack.base + "/api/sessions",
+            headers={"Authorization": f"Bearer {stack.token('ana')}"},
+            files={"audio": ("speech.mp3", audio, "audio/mpeg")},
+            data={"duration": "11", "topic": "third"},
+            timeout=60,
+        ).json()["id"]
+    deadline = time.monotonic() + PROCESSING_TIMEOUT_MS / 1000
+    while stack.api("ana", "GET", f"/api/sessions/{third}").json()["status"] not in (
+        "DONE",
+        "FAILED",
+    ):
+        assert time.monotonic() < deadline, "the third session did not finish"
+        time.sleep(1)
+
     page.click("nav a[href='/history']")
     page.wait_for_selector("#history tbody tr")
     rows = page.locator("#history tbody tr")
-    assert rows.count() == 2
-    assert "market day" in rows.nth(0).inner_text()  # newest first
-    assert "Done" in rows.nth(0).inner_text()
+    assert rows.count() == 3
+    assert "third" in rows.nth(0).inner_text()  # newest first
+    assert "market day" in rows.nth(1).inner_text()
+    assert all("Done" in rows.nth(i).inner_text() for i in range(3))
+    assert "Page 1 of 1 (3 sessions)" in (page.text_content(".pager") or "")
     shoot(page, "history")
+    page.goto(stack.base + "/history?page=2")
+    page.wait_for_selector(".pager a[rel=prev]")
+    assert "No sessions on this page" in (page.text_content("#history") or "")
 
-    page.click("nav a[href='/progress']")
+    page.goto(stack.base + "/progress")
     page.wait_for_selector("#progress .pattern")
     profile = stack.api("ana", "GET", "/api/profile").json()
     cards = page.locator("#progress .pattern")
     assert cards.count() == len(profile["patterns"])
     for code, pattern in profile["patterns"].items():
         card = page.locator(f"#progress .pattern[data-code='{code}']")
-        assert card.locator("svg.chart rect.bar").count() == 2 == len(pattern["history"])
+        assert card.locator("svg.chart rect.bar").count() == 3 == len(pattern["history"])
         label = card.locator("svg.chart").get_attribute("aria-label") or ""
-        assert "session 1" in label and "session 2" in label
-        assert "Trend:" in card.inner_text()
+        assert all(
+            f"session {n}: {p['rate']} per minute" in label
+            for n, p in enumerate(pattern["history"], 1)
+        )
+        values = card.locator("svg.chart text.value").all_text_contents()
+        assert values == [f"{p['rate']:.1f}" if p["frequency"] else "0" for p in pattern["history"]]
+        # The trend in words (3 sessions are enough), not only in colour.
+        assert pattern["trend"] in ("improving", "steady", "worsening")
+        assert f"Trend: {pattern['trend'].capitalize()}" in card.inner_text()
     assert page.locator("#focus-areas li").count() == len(profile["focusAreas"]) > 0
     shoot(page, "progress")
 
@@ -481,21 +510,22 @@ def test_file_upload_history_progress_chart_and_delete(stack: Stack, recorded: R
     shoot(page, "history-confirm-delete")
     page.keyboard.press("Escape")
     page.wait_for_selector("#confirm-delete:not([open])", state="attached")
-    assert page.locator("#history tbody tr").count() == 2
+    assert page.locator("#history tbody tr").count() == 3
     row.locator("button").click()
     page.click("#confirm-no")
-    assert page.locator("#history tbody tr").count() == 2
+    assert page.locator("#history tbody tr").count() == 3
     row.locator("button").click()
     page.click("#confirm-yes")
-    page.wait_for_function("() => document.querySelectorAll('#history tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#history tbody tr').length === 2")
     assert "deleted" in (page.text_content("#history-notice") or "").lower()
+    assert page.locator(f"#history tr[data-session='{second}']").count() == 0
     assert stack.api("ana", "GET", f"/api/sessions/{second}").status_code == 404
     # The profile no longer counts the deleted session.
     for pattern in stack.api("ana", "GET", "/api/profile").json()["patterns"].values():
-        assert [p["sessionId"] for p in pattern["history"]] == [recorded.session_id]
+        assert [p["sessionId"] for p in pattern["history"]] == [recorded.session_id, third]
     page.click("nav a[href='/progress']")
     page.wait_for_selector("#progress .pattern")
-    assert page.locator("#progress .pattern").first.locator("rect.bar").count() == 1
+    assert page.locator("#progress .pattern").first.locator("rect.bar").count() == 2
     recorded.tab.assert_clean()
 
 
