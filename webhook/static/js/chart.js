@@ -1,7 +1,7 @@
 // A small SVG bar chart of one pattern over the learner's sessions. Readable without
 // colour: every bar carries its value as text, and the chart has a text alternative.
 
-import { s } from "./dom.js";
+import { formatDate, s } from "./dom.js";
 
 const WIDTH = 320;
 const HEIGHT = 140;
@@ -28,7 +28,11 @@ export function patternChart(title, points) {
       const cx = PAD.left + slot * i + slot / 2;
       const top = y(p.rate);
       return [
-        s("rect", { x: cx - barW / 2, y: top, width: barW, height: Math.max(0, PAD.top + innerH - top), class: p.frequency ? "bar" : "bar zero", "data-rate": p.rate }),
+        s(
+          "rect",
+          { x: cx - barW / 2, y: top, width: barW, height: Math.max(0, PAD.top + innerH - top), class: p.frequency ? "bar" : "bar zero", "data-rate": p.rate },
+          s("title", {}, `Session ${i + 1} (${formatDate(p.at)}): ${p.frequency} times, ${p.rate} per minute`),
+        ),
         s("text", { x: cx, y: top - 4, class: "value" }, p.frequency ? p.rate.toFixed(1) : "0"),
         s("text", { x: cx, y: HEIGHT - 6, class: "tick" }, `#${i + 1}`),
       ];
