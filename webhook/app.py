@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
 from speaking_pipeline.config import Settings, get_settings
 from speaking_pipeline.db.engine import resolve_database_urls
@@ -17,6 +18,8 @@ from speaking_pipeline.providers import build_audio_store, build_queue
 from webhook.deps import AppDeps
 from webhook.errors import ApiError, api_error_handler, unexpected_error_handler
 from webhook.routes import health, internal, profile, sessions
+from webhook.web import routes as web
+from webhook.web.headers import SecurityHeadersMiddleware
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -25,7 +28,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     db_url, dagster_url = resolve_database_urls(settings)
     dagster_home = prepare_dagster_home(settings.dagster_home, dagster_url)
     app = Starlette(
-        routes=[*sessions.routes, *internal.routes, *profile.routes, *health.routes],
+        routes=[
+            *sessions.routes,
+            *internal.routes,
+            *profile.routes,
+            *health.routes,
+            *web.routes,
+        ],
+        middleware=[Middleware(SecurityHeadersMiddleware)],
         exception_handlers={ApiError: api_error_handler, Exception: unexpected_error_handler},
     )
     repo = Repository(db_url)
