@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     # request (`up` sets it for its API). Unset: the intake sensor launches every run.
     dagster_graphql_url: str | None = None
     # How long a recorded request may wait for the launch at intake before the intake
-    # sensor launches it instead.
+    # sensor launches it instead (with no DAGSTER_GRAPHQL_URL, the sensor launches at once).
     intake_backstop_secs: float = 5.0
     # Where runs execute: "warm" Celery run workers started by `up` (default), or
     # "process", Dagster's default of one new process per run.

@@ -164,25 +164,32 @@ class WarmRunLauncher(CeleryRunLauncher):
         )
 
     def check_run_worker_health(self, run: DagsterRun) -> CheckRunHealthResult:
+        # Run monitoring fails a STARTED run on anything but RUNNING or SUCCESS, so the
+        # heartbeat decides while the task has not finished: the Celery state alone says
+        # STARTED for a dead worker, and PENDING (or no task id tag yet) for a run whose
+        # worker has just begun.
         task_id = run.tags.get(DAGSTER_CELERY_TASK_ID_TAG)
-        if task_id is None:
-            return CheckRunHealthResult(WorkerStatus.UNKNOWN, "no Celery task yet")
-        state = self.celery.AsyncResult(task_id).state
+        state = self.celery.AsyncResult(task_id).state if task_id else None
         if state == "SUCCESS":
             return CheckRunHealthResult(WorkerStatus.SUCCESS)
         if state == "FAILURE":
             return CheckRunHealthResult(WorkerStatus.FAILED, "Celery task failed.")
-        if state == "STARTED":
-            beat = last_heartbeat(self._instance, run.run_id)
-            if beat is not None and time.time() - beat > HEARTBEAT_TIMEOUT_SECS:
-                return CheckRunHealthResult(
-                    WorkerStatus.FAILED,
-                    f"the run worker sent no heartbeat for {HEARTBEAT_TIMEOUT_SECS:.0f} s "
-                    "(killed or lost)",
-                )
-            return CheckRunHealthResult(WorkerStatus.RUNNING)
-        # PENDING: waiting in the broker for a free worker process.
-        return CheckRunHealthResult(WorkerStatus.UNKNOWN, f"Celery task {state}")
+        now = time.time()
+        beat = last_heartbeat(self._instance, run.run_id)
+        if beat is None:
+            record = self._instance.get_run_record_by_id(run.run_id)
+            since = record.start_time if record and record.start_time else None
+            if since is None or now - since <= HEARTBEAT_TIMEOUT_SECS:
+                return CheckRunHealthResult(WorkerStatus.RUNNING)
+            silent = now - since
+        else:
+            if now - beat <= HEARTBEAT_TIMEOUT_SECS:
+                return CheckRunHealthResult(WorkerStatus.RUNNING)
+            silent = now - beat
+        return CheckRunHealthResult(
+            WorkerStatus.FAILED,
+            f"the run worker sent no heartbeat for {silent:.0f} s (killed or lost)",
+        )
 
     @classmethod
     def from_config_value(

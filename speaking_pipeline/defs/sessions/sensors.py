@@ -87,7 +87,9 @@ def session_intake_sensor(
     # The API launches each run right after recording its request; a request older than
     # the backstop delay whose session has no run yet was missed (the API died between
     # its commit and the launch, or the webserver was down), so it is launched here.
-    backstop = get_settings().intake_backstop_secs
+    settings = get_settings()
+    # Without a launch at intake (no webserver address given), this sensor is the launcher.
+    backstop = settings.intake_backstop_secs if settings.dagster_graphql_url else 0.0
     before = datetime.now(UTC) - timedelta(seconds=backstop)
     pending = [
         sid
