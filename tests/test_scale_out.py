@@ -8,6 +8,7 @@ Uses this machine's PostgreSQL (SCALE_OUT_PG_URL) and RabbitMQ (SCALE_OUT_BROKER
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -21,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
-from speaking_pipeline.orchestration.workers import WORKER_TAG
+from speaking_pipeline.orchestration.workers import HEARTBEAT_KEY_PREFIX
 from speaking_pipeline.security.tokens import mint_token
 from tests.databases import create_database, drop_database
 from tests.fault_support import assert_consistent
@@ -46,6 +48,7 @@ class Stack:
     env: dict[str, str]
     data_dir: Path
     app_db: str
+    dagster_db: str
     workers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     namespaced: bool = False
 
@@ -170,7 +173,7 @@ def stack(whisper_model_dir: Path) -> Iterator[Stack]:
         stdout=(data_dir / "up.log").open("wb"),
         stderr=subprocess.STDOUT,
     )
-    stack = Stack(env=env, data_dir=data_dir, app_db=app_db)
+    stack = Stack(env=env, data_dir=data_dir, app_db=app_db, dagster_db=dagster_db)
     namespace = Namespace()
     try:
         _wait_for(f"{stack.api}/healthz", 180, up)
@@ -245,12 +248,21 @@ def _wait_done(stack: Stack, owned: dict[str, str], timeout: float) -> None:
 
 RUNS = """
 query($tags: [ExecutionTag!]) { runsOrError(filter: {tags: $tags}) {
-  ... on Runs { results { status creationTime tags { key value } } } } }
+  ... on Runs { results { runId status creationTime } } } }
 """
 
 
+def _worker_of_run(stack: Stack, run_id: str) -> str:
+    """The worker named by the run's heartbeat (orchestration/workers.py), or ''."""
+    with psycopg.connect(stack.dagster_db) as conn:
+        row = conn.execute(
+            "SELECT value FROM kvs WHERE key = %s", (HEARTBEAT_KEY_PREFIX + run_id,)
+        ).fetchone()
+    return str(json.loads(row[0])["worker"]) if row else ""
+
+
 def _workers_of(stack: Stack, session_id: str) -> list[tuple[str, str]]:
-    """(run status, worker) of the session's runs, oldest first, from the webserver."""
+    """(run status, worker) of the session's runs, oldest first."""
     response = httpx.post(
         stack.graphql,
         json={
@@ -262,8 +274,7 @@ def _workers_of(stack: Stack, session_id: str) -> list[tuple[str, str]]:
     runs = response.json()["data"]["runsOrError"]["results"]
     out = []
     for run in sorted(runs, key=lambda r: r["creationTime"]):
-        tags = {t["key"]: t["value"] for t in run["tags"]}
-        out.append((str(run["status"]), tags.get(WORKER_TAG, "")))
+        out.append((str(run["status"]), _worker_of_run(stack, run["runId"])))
     return out
 
 

@@ -75,11 +75,14 @@ def instance_config(
         }
         # A killed worker is seen by its missing heartbeats (orchestration/workers.py):
         # checked this often, its run fails and the run retry relaunches it.
-        config["run_monitoring"] = {
-            "enabled": True,
-            "poll_interval_seconds": 5,
-            "max_resume_run_attempts": 0,
-        }
+        monitoring = dict(config["run_monitoring"])  # type: ignore[call-overload]
+        monitoring.update(
+            poll_interval_seconds=5,
+            max_resume_run_attempts=0,
+            # A killed worker's run held pool slots; they are freed once it has ended.
+            free_slots_after_run_end_seconds=10,
+        )
+        config["run_monitoring"] = monitoring
     return config
 
 

@@ -22,6 +22,7 @@ embedded default needs no server the machine lacks."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import threading
 import time
@@ -48,13 +49,13 @@ from speaking_pipeline.orchestration.instance import (
 )
 
 QUEUE = "dagster"
-# The run tag naming the worker (Celery node name and pid) that runs it.
-WORKER_TAG = "speaking/worker"
+# Heartbeats are kept in Dagster's key-value store (table `kvs`) under this prefix, with
+# the run id; the value names the worker (Celery node name and pid) and the time.
+HEARTBEAT_KEY_PREFIX = "speaking/run_worker_heartbeat/"
 # A running task writes a heartbeat this often; one older than the timeout means the
 # worker died (kill -9, lost machine). The timeout leaves room for a busy machine.
 HEARTBEAT_SECS = 2.0
 HEARTBEAT_TIMEOUT_SECS = 15.0
-_HEARTBEAT_KEY = "speaking/run_worker_heartbeat/{run_id}"
 
 
 class PostgresTransport(SQLAlchemyTransport):
@@ -115,13 +116,17 @@ def _resume_task(app: Celery) -> Task:  # type: ignore[type-arg]
 
 
 def _heartbeat_key(run_id: str) -> str:
-    return _HEARTBEAT_KEY.format(run_id=run_id)
+    return HEARTBEAT_KEY_PREFIX + run_id
+
+
+def heartbeat_value(worker: str, at: float) -> str:
+    return json.dumps({"worker": worker, "at": at})
 
 
 def last_heartbeat(instance: DagsterInstance, run_id: str) -> float | None:
     key = _heartbeat_key(run_id)
     value = instance.run_storage.get_cursor_values({key}).get(key)
-    return float(value) if value else None
+    return float(json.loads(value)["at"]) if value else None
 
 
 class WarmRunLauncher(CeleryRunLauncher):
@@ -221,13 +226,13 @@ def _run_id_of(kwargs: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _beat(run_id: str, stop: threading.Event) -> None:
+def _beat(run_id: str, worker: str, stop: threading.Event) -> None:
     instance = _worker_instance()
     key = _heartbeat_key(run_id)
     while True:
         # A missed beat is retried at the next one; the run goes on.
         with contextlib.suppress(Exception):
-            instance.run_storage.set_cursor_values({key: repr(time.time())})
+            instance.run_storage.set_cursor_values({key: heartbeat_value(worker, time.time())})
         if stop.wait(HEARTBEAT_SECS):
             return
 
@@ -241,12 +246,12 @@ def _start_heartbeat(task: Task | None = None, kwargs: Any = None, **_: Any) -> 
         return
     stop = threading.Event()
     _beats[run_id] = stop
-    # Which worker runs it, for operators (and the scale-out test).
-    with contextlib.suppress(Exception):
-        _worker_instance().add_run_tags(
-            run_id, {WORKER_TAG: f"{task.request.hostname}/{os.getpid()}"}
-        )
-    threading.Thread(target=_beat, args=(run_id, stop), daemon=True, name="heartbeat").start()
+    # Not a run tag: Dagster rewrites a run's tags read-modify-write, and a tag added here
+    # races the launcher's own (its task id), one of them lost.
+    worker = f"{task.request.hostname}/{os.getpid()}"
+    threading.Thread(
+        target=_beat, args=(run_id, worker, stop), daemon=True, name="heartbeat"
+    ).start()
 
 
 @task_postrun.connect  # type: ignore[untyped-decorator]
