@@ -204,7 +204,9 @@ def stack(whisper_model_dir: Path) -> Iterator[Stack]:
         for name in ("up", "worker-a", "worker-b"):
             log = data_dir / f"{name}.log"
             if log.exists():
-                print(f"--- {name} (tail)\n" + log.read_text(errors="replace")[-3000:])
+                lines = log.read_text(errors="replace").splitlines()
+                interesting = [line for line in lines if " - DEBUG - " not in line]
+                print(f"--- {name} (tail)\n" + "\n".join(interesting[-60:]))
         shutil.rmtree(data_dir, ignore_errors=True)
         drop_database(PG_URL, app_db)
         drop_database(PG_URL, dagster_db)
@@ -233,13 +235,22 @@ def _status(stack: Stack, user: str, session_id: str) -> str:
     return str(response.json()["status"])
 
 
+def _error(stack: Stack, user: str, session_id: str) -> object:
+    response = httpx.get(
+        f"{stack.api}/api/sessions/{session_id}",
+        headers={"Authorization": "Bearer " + mint_token(user, SECRET)},
+        timeout=30,
+    )
+    return response.json().get("errorMessage")
+
+
 def _wait_done(stack: Stack, owned: dict[str, str], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     pending = dict(owned)
     while pending and time.monotonic() < deadline:
         for sid, user in list(pending.items()):
             status = _status(stack, user, sid)
-            assert status != "FAILED", sid
+            assert status != "FAILED", (sid, _error(stack, user, sid), _workers_of(stack, sid))
             if status == "DONE":
                 del pending[sid]
         time.sleep(1)

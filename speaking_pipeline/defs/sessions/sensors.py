@@ -154,6 +154,24 @@ def _failure_cause(event: DagsterEvent) -> str | None:
     return error_text(error.cls_name, error.message)
 
 
+# Dagster tags a failed run dagster/will_retry (true or false) just after it stores the
+# failure, in a second write; a sensor tick can fall in between. Waited for this long.
+RETRY_DECISION_WAIT_SECS = 3.0
+
+
+def _with_retry_decision(instance: DagsterInstance, run: DagsterRun) -> DagsterRun:
+    """The run as stored once Dagster has decided whether it retries it (when run retries
+    are on): without this, a run about to be retried could mark its session FAILED."""
+    deadline = time.monotonic() + RETRY_DECISION_WAIT_SECS
+    while True:
+        stored = instance.get_run_by_id(run.run_id) or run
+        if not instance.run_retries_enabled or WILL_RETRY_TAG in stored.tags:
+            return stored
+        if time.monotonic() >= deadline:
+            return stored
+        time.sleep(0.1)
+
+
 @run_failure_sensor(
     monitored_jobs=SESSION_JOBS,
     minimum_interval_seconds=STATUS_SENSOR_INTERVAL,
@@ -163,8 +181,7 @@ def _failure_cause(event: DagsterEvent) -> str | None:
 def session_failed_sensor(
     context: RunFailureSensorContext, database: ResourceParam[Repository]
 ) -> None:
-    # Read the run again: Dagster tags it dagster/will_retry just after the failure event.
-    run = context.instance.get_run_by_id(context.dagster_run.run_id) or context.dagster_run
+    run = _with_retry_decision(context.instance, context.dagster_run)
     if run.tags.get(WILL_RETRY_TAG) == "true":
         return
     session_id = _session_of(run.tags)
