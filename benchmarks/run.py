@@ -205,7 +205,8 @@ def main() -> None:
         "",
         "Made by `make bench` (`benchmarks/run.py`); every figure has its baseline from the same run.",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{datetime.now(UTC):%Y-%m-%d}.",
+        f"{datetime.now(UTC):%Y-%m-%d}; load average at the end {os.getloadavg()[0]:.1f}"
+        " (other work on the machine slows every figure, the baselines too).",
         "",
     ]
     for title, rows in sections.items():
