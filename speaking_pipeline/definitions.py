@@ -3,6 +3,7 @@
 from dagster import Definitions
 
 from speaking_pipeline.defs import analytics
+from speaking_pipeline.defs.maintenance.sensors import leftover_audio_sensor, run_worker_sweeper
 from speaking_pipeline.defs.profiles.jobs import recompute_profiles_job
 from speaking_pipeline.defs.profiles.schedules import recompute_profiles_schedule
 from speaking_pipeline.defs.resources import (
@@ -37,6 +38,8 @@ defs = Definitions.merge(
             session_done_sensor,
             session_failed_sensor,
             stuck_session_sensor,
+            run_worker_sweeper,
+            leftover_audio_sensor,
         ],
         schedules=[recompute_profiles_schedule],
         resources={

@@ -11,6 +11,7 @@ from dagster import AssetMaterialization, DagsterInstance
 
 from speaking_pipeline.db.urls import dagster_postgres_url
 from speaking_pipeline.defs.sessions.partitions import SESSIONS_PARTITIONS_NAME
+from speaking_pipeline.run_sweeper import FREE_SLOTS_AFTER_RUN_END_SECS
 
 DAGSTER_PG_URL_ENV = "SPEAKING_DAGSTER_PG_URL"
 
@@ -39,7 +40,14 @@ def instance_config(max_concurrent_runs: int = 4, provider_calls: int = 2) -> di
             "pools": {"default_limit": provider_calls, "granularity": "op"},
         },
         "run_retries": {"enabled": True, "max_retries": 1},
-        "run_monitoring": {"enabled": True, "poll_interval_seconds": 10},
+        # A run whose worker died keeps its pool slots until someone frees them; Dagster
+        # frees those of ended runs after this many seconds (run_worker_sweeper catches the
+        # rest: deleted runs, and runs that ended while the daemon was down).
+        "run_monitoring": {
+            "enabled": True,
+            "poll_interval_seconds": 10,
+            "free_slots_after_run_end_seconds": FREE_SLOTS_AFTER_RUN_END_SECS,
+        },
         "sensors": {"use_threads": True, "num_workers": 4},
         "schedules": {"use_threads": True, "num_workers": 2},
         "telemetry": {"enabled": False},

@@ -153,7 +153,7 @@ def feed_status_sensors(instance: DagsterInstance, run_id: str, db_url: str) -> 
         dagster_event=event.dagster_event,  # type: ignore[arg-type]
         dagster_instance=instance,
         dagster_run=run,
-        resources={"database": DatabaseResource(url=db_url)},
+        resources={"database": DatabaseResource(url=db_url), "audio_store": AudioStoreResource()},
     ) as ctx:
         sensor(ctx if success else ctx.for_run_failure())
 

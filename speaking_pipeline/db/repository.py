@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, select, update
@@ -206,3 +207,108 @@ def remember_delivery(db: Session, jti: str, expires_at: datetime) -> bool:
         .returning(DeliveryReceipt.jti)
     )
     return inserted is not None
+
+
+ENDED = (SessionStatus.DONE, SessionStatus.FAILED)
+
+
+def leftover_audio(db: Session, session_id: str | None = None) -> list[tuple[str, str]]:
+    """(session id, key) of audio that should be gone: sessions that ended (DONE or FAILED)
+    whose audio was never recorded as deleted."""
+    query = select(SpeakingSession.id, SpeakingSession.audio_url).where(
+        SpeakingSession.status.in_(ENDED),
+        SpeakingSession.audio_url.is_not(None),
+        SpeakingSession.audio_deleted_at.is_(None),
+    )
+    if session_id is not None:
+        query = query.where(SpeakingSession.id == session_id)
+    return [(sid, key) for sid, key in db.execute(query.limit(500)).all() if key]
+
+
+def mark_audio_deleted(db: Session, session_id: str) -> None:
+    db.execute(
+        update(SpeakingSession)
+        .where(SpeakingSession.id == session_id, SpeakingSession.audio_deleted_at.is_(None))
+        .values(audio_deleted_at=utcnow())
+    )
+
+
+def live_audio_sessions(db: Session, session_ids: Iterable[str]) -> set[str]:
+    """Those of `session_ids` whose session exists and may still need its audio."""
+    ids = list(session_ids)
+    if not ids:
+        return set()
+    return set(
+        db.scalars(
+            select(SpeakingSession.id).where(
+                SpeakingSession.id.in_(ids), SpeakingSession.status.not_in(ENDED)
+            )
+        )
+    )
+
+
+def abandoned_uploads(db: Session, before: datetime) -> list[str]:
+    """Sessions still CREATED that were created before `before` (their upload died)."""
+    return list(
+        db.scalars(
+            select(SpeakingSession.id).where(
+                SpeakingSession.status == SessionStatus.CREATED,
+                SpeakingSession.created_at < before,
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SessionRef:
+    session_id: str
+    user_id: str
+    created_at: datetime
+
+
+def requested_sessions(db: Session, *, limit: int) -> list[SessionRef]:
+    """UPLOADED sessions whose processing was requested, oldest request first."""
+    rows = db.execute(
+        select(SpeakingSession.id, SpeakingSession.user_id, SpeakingSession.created_at)
+        .where(
+            SpeakingSession.status == SessionStatus.UPLOADED,
+            SpeakingSession.processing_requested_at.is_not(None),
+        )
+        .order_by(SpeakingSession.processing_requested_at)
+        .limit(limit)
+    ).all()
+    return [SessionRef(sid, uid, created) for sid, uid, created in rows]
+
+
+def session_ref(db: Session, session_id: str) -> SessionRef | None:
+    row = db.execute(
+        select(SpeakingSession.id, SpeakingSession.user_id, SpeakingSession.created_at).where(
+            SpeakingSession.id == session_id
+        )
+    ).first()
+    return SessionRef(*row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class InFlight:
+    ref: SessionRef
+    status: SessionStatus
+    requested: bool
+    updated_at: datetime
+
+
+def in_flight_sessions(db: Session) -> list[InFlight]:
+    rows = db.execute(
+        select(
+            SpeakingSession.id,
+            SpeakingSession.user_id,
+            SpeakingSession.created_at,
+            SpeakingSession.status,
+            SpeakingSession.processing_requested_at,
+            SpeakingSession.updated_at,
+        ).where(SpeakingSession.status.in_(IN_FLIGHT))
+    ).all()
+    return [
+        InFlight(SessionRef(sid, uid, created), status, requested is not None, updated)
+        for sid, uid, created, status, requested, updated in rows
+    ]

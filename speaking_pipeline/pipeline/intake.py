@@ -10,6 +10,9 @@ from sqlalchemy import update
 from speaking_pipeline.db import repository as repo
 from speaking_pipeline.db.engine import session_scope
 from speaking_pipeline.db.models import SessionStatus, SpeakingSession
+from speaking_pipeline.domain.failures import Reason, learner_message
+from speaking_pipeline.pipeline.failing import delete_ended_audio
+from speaking_pipeline.storage.base import AudioStore
 
 
 class Intake(enum.Enum):
@@ -49,17 +52,19 @@ def request_processing(
         return Intake.ACCEPTED
 
 
-def record_delivery_failure(db_url: str, session_id: str, message: str) -> bool:
-    """The queue gave up: fail the session, unless its request got through after all
-    (then a run owns it and the run-status sensors decide)."""
+def record_delivery_failure(db_url: str, store: AudioStore, session_id: str) -> bool:
+    """The queue gave up: fail the session and delete its audio, unless its request got
+    through after all (then a run owns it and the run-status sensors decide)."""
     with session_scope(db_url) as db:
         session = db.get(SpeakingSession, session_id, with_for_update=True)
         if session is None or session.processing_requested_at is not None:
             return False
-        return repo.move_status(
+        moved = repo.move_status(
             db,
             session_id,
             SessionStatus.FAILED,
             allowed_from=(SessionStatus.CREATED, SessionStatus.UPLOADED),
-            error_message=message,
+            error_message=learner_message(Reason.DELIVERY_FAILED),
         )
+    delete_ended_audio(db_url, store, session_id)
+    return moved

@@ -13,6 +13,7 @@ from speaking_pipeline.analysis.base import AnalysisInput, Analyzer
 from speaking_pipeline.db import repository as repo
 from speaking_pipeline.db.engine import session_scope
 from speaking_pipeline.db.models import SessionStatus, SpeakingSession, Transcript
+from speaking_pipeline.domain.ids import is_session_id
 from speaking_pipeline.domain.schema import Analysis
 from speaking_pipeline.domain.verbatim import verbatim_only
 from speaking_pipeline.storage.base import AudioStore
@@ -21,6 +22,14 @@ from speaking_pipeline.transcription.base import Transcriber, TranscriptionError
 
 class SessionGoneError(RuntimeError):
     """The session was deleted (or never existed); there is nothing to process."""
+
+
+class NoSpeechError(TranscriptionError):
+    """The transcriber heard nothing: the recording holds no speech to analyse."""
+
+
+class AudioGoneError(TranscriptionError):
+    """The session has no audio left and no stored transcript: nothing to transcribe."""
 
 
 @dataclass(frozen=True)
@@ -45,9 +54,15 @@ def _load(db: Any, session_id: str, *, lock: bool = False) -> SpeakingSession:
     """The session row; with `lock`, held until the transaction ends, so that a deletion
     waits for this write and then removes what it wrote (instead of the write landing
     after the deletion)."""
+    if not is_session_id(session_id):
+        raise SessionGoneError(
+            "the partition key is not a session id (a UUID); was the partition added by hand?"
+        )
     session = db.get(SpeakingSession, session_id, with_for_update=lock)
     if session is None:
-        raise SessionGoneError(f"session {session_id} does not exist (deleted?)")
+        raise SessionGoneError(
+            f"no session {session_id}: it was deleted, or the partition was added by hand"
+        )
     return session  # type: ignore[no-any-return]
 
 
@@ -82,14 +97,14 @@ def transcribe_session(
             seconds=time.monotonic() - started,
         )
     if not key or audio_gone:
-        raise TranscriptionError(
+        raise AudioGoneError(
             f"session {session_id} has no audio left to transcribe", transient=False
         )
 
     with store.local_copy(key) as path:
         result = transcriber.transcribe(path, language=language)
     if not result.text.strip():
-        raise TranscriptionError("no speech was recognised in the recording", transient=False)
+        raise NoSpeechError("no speech was recognised in the recording", transient=False)
 
     with session_scope(db_url) as db:
         _load(db, session_id, lock=True)

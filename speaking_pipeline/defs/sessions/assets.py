@@ -1,6 +1,8 @@
 """Session assets: the uploaded audio (external), its transcript, insights and learner profile."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from dagster import (
     AssetExecutionContext,
@@ -11,11 +13,13 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
     RetryPolicy,
+    RetryRequested,
     asset,
 )
 
 from speaking_pipeline.analysis.base import AnalysisError
 from speaking_pipeline.config import MissingSettingError
+from speaking_pipeline.db.errors import is_unavailable
 from speaking_pipeline.defs.resources import (
     AnalyzerResource,
     AudioStoreResource,
@@ -23,6 +27,7 @@ from speaking_pipeline.defs.resources import (
     TranscriberResource,
 )
 from speaking_pipeline.defs.sessions.partitions import sessions_partitions
+from speaking_pipeline.domain.failures import Reason
 from speaking_pipeline.pipeline import steps
 from speaking_pipeline.transcription.base import TranscriptionError
 
@@ -70,14 +75,58 @@ session_audio = AssetSpec(
 )
 
 
-def _permanent(step: str, error: Exception) -> Failure:
+def _permanent(step: str, error: Exception, reason: Reason) -> Failure:
     # Failure with allow_retries=False stops the RetryPolicy: retrying cannot help. The
-    # description is the bare cause: the failure sensor names the step itself.
+    # description is the bare cause for operators; `reason` picks the learner's message.
     return Failure(
         description=str(error),
-        metadata={"step": step, "error_type": type(error).__name__},
+        metadata={"step": step, "error_type": type(error).__name__, "reason": reason.value},
         allow_retries=False,
     )
+
+
+def _gone(step: str, error: Exception) -> Failure:
+    return _permanent(step, error, Reason.AUDIO_MISSING)
+
+
+# A database outage outlasts the provider backoff (2, 6, 14 s): its own retries wait up to a
+# minute each, for about six minutes in all, before the step gives up.
+DATABASE_RETRIES = 8
+DATABASE_RETRY_CAP_SECS = 60.0
+
+
+def _database_retry(context: AssetExecutionContext, error: BaseException) -> RetryRequested:
+    """The database was unreachable: retry with the provider backoff's base, doubling."""
+    base = provider_retry.delay or 2.0
+    wait = min(DATABASE_RETRY_CAP_SECS, base * 2**context.retry_number)
+    context.log.warning(
+        "database unavailable (%s); retry %d of %d in %.0f s",
+        type(error).__name__,
+        context.retry_number + 1,
+        DATABASE_RETRIES,
+        wait,
+    )
+    return RetryRequested(max_retries=DATABASE_RETRIES, seconds_to_wait=wait)
+
+
+@contextmanager
+def _database_errors_retried(context: AssetExecutionContext) -> Iterator[None]:
+    try:
+        yield
+    except (Failure, RetryRequested):
+        raise
+    except Exception as error:
+        if is_unavailable(error):
+            raise _database_retry(context, error) from None
+        raise
+
+
+def _transcription_reason(error: TranscriptionError) -> Reason:
+    if isinstance(error, steps.NoSpeechError):
+        return Reason.NO_SPEECH
+    if isinstance(error, steps.AudioGoneError):
+        return Reason.AUDIO_MISSING
+    return Reason.UNREADABLE_AUDIO
 
 
 @asset(
@@ -98,14 +147,20 @@ def transcript(
     """The session's transcript with word timings; the audio is deleted once it is stored."""
     session_id = context.partition_key
     try:
-        outcome = steps.transcribe_session(
-            database.get_url(), session_id, audio_store.get_store(), transcriber.get_transcriber()
-        )
-    except (steps.SessionGoneError, MissingSettingError) as error:
-        raise _permanent("transcript", error) from error
+        with _database_errors_retried(context):
+            outcome = steps.transcribe_session(
+                database.get_url(),
+                session_id,
+                audio_store.get_store(),
+                transcriber.get_transcriber(),
+            )
+    except steps.SessionGoneError as error:
+        raise _gone("transcript", error) from error
+    except MissingSettingError as error:
+        raise _permanent("transcript", error, Reason.INTERNAL) from error
     except TranscriptionError as error:
         if not error.transient:
-            raise _permanent("transcript", error) from error
+            raise _permanent("transcript", error, _transcription_reason(error)) from error
         raise
     return MaterializeResult(
         metadata={
@@ -133,12 +188,15 @@ def insights(
     """Up to five recurring-pattern insights, a focus-next goal and a summary."""
     session_id = context.partition_key
     try:
-        outcome = steps.analyze_session(database.get_url(), session_id, analyzer.get_analyzer())
-    except (steps.SessionGoneError, MissingSettingError) as error:
-        raise _permanent("insights", error) from error
+        with _database_errors_retried(context):
+            outcome = steps.analyze_session(database.get_url(), session_id, analyzer.get_analyzer())
+    except steps.SessionGoneError as error:
+        raise _gone("insights", error) from error
+    except MissingSettingError as error:
+        raise _permanent("insights", error, Reason.INTERNAL) from error
     except AnalysisError as error:
         if not error.transient:
-            raise _permanent("insights", error) from error
+            raise _permanent("insights", error, Reason.ANALYSIS_FAILED) from error
         raise
     metadata: dict[str, object] = {
         "insight_count": outcome.insight_count,
@@ -165,9 +223,10 @@ def insights(
 def fluency(context: AssetExecutionContext, database: DatabaseResource) -> MaterializeResult[None]:
     """Speech rate, pauses, mean length of run and lexical diversity (docs/fluency.md)."""
     try:
-        metrics = steps.measure_fluency(database.get_url(), context.partition_key)
+        with _database_errors_retried(context):
+            metrics = steps.measure_fluency(database.get_url(), context.partition_key)
     except steps.SessionGoneError as error:
-        raise _permanent("fluency", error) from error
+        raise _gone("fluency", error) from error
     return MaterializeResult(
         metadata={k: v for k, v in metrics.items() if isinstance(v, int | float)}  # type: ignore[arg-type]
     )
@@ -185,9 +244,10 @@ def pattern_profile(
 ) -> MaterializeResult[None]:
     """The learner's long-term pattern profile, recomputed from all their stored insights."""
     try:
-        summary = steps.refresh_learner_profile(database.get_url(), context.partition_key)
+        with _database_errors_retried(context):
+            summary = steps.refresh_learner_profile(database.get_url(), context.partition_key)
     except steps.SessionGoneError as error:
-        raise _permanent("pattern_profile", error) from error
+        raise _gone("pattern_profile", error) from error
     return MaterializeResult(
         metadata={
             "user_id": summary["user_id"],

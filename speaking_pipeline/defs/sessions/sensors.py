@@ -22,17 +22,25 @@ from dagster import (
     run_status_sensor,
     sensor,
 )
-from sqlalchemy import select
 
 from speaking_pipeline.db import repository as repo
 from speaking_pipeline.db.engine import session_scope
-from speaking_pipeline.db.models import SessionStatus, SpeakingSession
+from speaking_pipeline.db.models import SessionStatus
 from speaking_pipeline.defs.resources import AudioStoreResource, DatabaseResource
 from speaking_pipeline.defs.sessions.assets import insights
 from speaking_pipeline.defs.sessions.jobs import process_session_job, reanalyze_sessions_job
 from speaking_pipeline.defs.sessions.partitions import sessions_partitions
-from speaking_pipeline.domain.failures import describe_failure, error_text
+from speaking_pipeline.domain.failures import (
+    FAILURE_REASON_TAG,
+    FAILURE_STEP_TAG,
+    Reason,
+    describe_failure,
+    error_text,
+    reason_for_step,
+    reason_of,
+)
 from speaking_pipeline.domain.recovery import Recovery, StuckSession, decide
+from speaking_pipeline.pipeline.failing import fail_session
 from speaking_pipeline.pipeline.intake import request_processing
 
 WILL_RETRY_TAG = "dagster/will_retry"
@@ -63,17 +71,7 @@ def session_intake_sensor(
     context: SensorEvaluationContext, database: DatabaseResource
 ) -> SensorResult | SkipReason:
     with session_scope(database.get_url()) as db:
-        pending = list(
-            db.scalars(
-                select(SpeakingSession.id)
-                .where(
-                    SpeakingSession.status == SessionStatus.UPLOADED,
-                    SpeakingSession.processing_requested_at.is_not(None),
-                )
-                .order_by(SpeakingSession.processing_requested_at)
-                .limit(100)
-            )
-        )
+        pending = repo.requested_sessions(db, limit=100)
     if not pending:
         return SkipReason("no session waiting")
     # Dagster skips a RunRequest whose run_key this sensor already used, so a session
@@ -81,12 +79,24 @@ def session_intake_sensor(
     return SensorResult(
         run_requests=[
             RunRequest(
-                run_key=intake_run_key(sid), partition_key=sid, tags={"speaking/session": sid}
+                run_key=intake_run_key(s.session_id), partition_key=s.session_id, tags=run_tags(s)
             )
-            for sid in pending
+            for s in pending
         ],
-        dynamic_partitions_requests=[sessions_partitions.build_add_request(pending)],
+        dynamic_partitions_requests=[
+            sessions_partitions.build_add_request([s.session_id for s in pending])
+        ],
     )
+
+
+def run_tags(session: repo.SessionRef) -> dict[str, str]:
+    """Run tags analysts filter by: the session, its learner's internal id (never the
+    external id or any learner text) and the upload date."""
+    return {
+        "speaking/session": session.session_id,
+        "speaking/user": session.user_id,
+        "speaking/uploaded": session.created_at.date().isoformat(),
+    }
 
 
 @run_status_sensor(
@@ -132,13 +142,25 @@ def _failure_cause(event: DagsterEvent) -> str | None:
     return error_text(error.cls_name, error.message)
 
 
+def _declared_reason(event: DagsterEvent) -> Reason | None:
+    """The reason a step declared on its permanent Failure (metadata `reason`)."""
+    data = event.step_failure_data
+    failure = data.user_failure_data if data is not None else None
+    if failure is None:
+        return None
+    value = (failure.metadata or {}).get("reason")
+    return reason_of(getattr(value, "value", value)) if value is not None else None
+
+
 @run_failure_sensor(
     monitored_jobs=SESSION_JOBS,
     minimum_interval_seconds=STATUS_SENSOR_INTERVAL,
     default_status=DefaultSensorStatus.RUNNING,
     description="Marks a session FAILED when its run fails and no retry remains.",
 )
-def session_failed_sensor(context: RunFailureSensorContext, database: DatabaseResource) -> None:
+def session_failed_sensor(
+    context: RunFailureSensorContext, database: DatabaseResource, audio_store: AudioStoreResource
+) -> None:
     # Read the run again: Dagster tags it dagster/will_retry just after the failure event.
     run = context.instance.get_run_by_id(context.dagster_run.run_id) or context.dagster_run
     if run.tags.get(WILL_RETRY_TAG) == "true":
@@ -146,15 +168,24 @@ def session_failed_sensor(context: RunFailureSensorContext, database: DatabaseRe
     session_id = _session_of(run.tags)
     if session_id is None:
         return
-    steps = [
-        (event.step_key or "run", _failure_cause(event))
-        for event in context.get_step_failure_events()
-    ]
-    message = describe_failure(steps, context.failure_event.message)
-    with session_scope(database.get_url()) as db:
-        repo.move_status(
-            db, session_id, SessionStatus.FAILED, allowed_from=repo.IN_FLIGHT, error_message=message
-        )
+    events = context.get_step_failure_events()
+    steps = [(event.step_key or "run", _failure_cause(event)) for event in events]
+    first = events[0] if events else None
+    reason = reason_for_step(
+        first.step_key if first is not None else None,
+        _declared_reason(first) if first is not None else None,
+    )
+    # Operators get the cause (logs, run tags); the learner a fixed message for the reason.
+    detail = describe_failure(steps, context.failure_event.message)
+    context.log.warning("session %s failed (%s): %s", session_id, reason.value, detail)
+    context.instance.add_run_tags(
+        run.run_id,
+        {
+            FAILURE_REASON_TAG: reason.value,
+            FAILURE_STEP_TAG: first.step_key if first is not None and first.step_key else "run",
+        },
+    )
+    fail_session(database.get_url(), audio_store.get_store(), session_id, reason)
 
 
 STUCK_AFTER_SECS = 300
@@ -214,23 +245,15 @@ def _fail_abandoned_uploads(url: str, audio_store: AudioStoreResource, before: d
     """Sessions still CREATED long after their upload began: the API died mid-upload.
     Whatever bytes reached storage are deleted and the session is marked FAILED."""
     with session_scope(url) as db:
-        rows = db.execute(
-            select(SpeakingSession.id, SpeakingSession.audio_url).where(
-                SpeakingSession.status == SessionStatus.CREATED,
-                SpeakingSession.created_at < before,
-            )
-        ).all()
-    for session_id, key in rows:
-        if key:
-            audio_store.get_store().delete(key)
-        with session_scope(url) as db:
-            repo.move_status(
-                db,
-                session_id,
-                SessionStatus.FAILED,
-                allowed_from=(SessionStatus.CREATED,),
-                error_message="the upload did not complete; please record and upload again",
-            )
+        rows = repo.abandoned_uploads(db, before)
+    for session_id in rows:
+        fail_session(
+            url,
+            audio_store.get_store(),
+            session_id,
+            Reason.UPLOAD_INCOMPLETE,
+            allowed_from=(SessionStatus.CREATED,),
+        )
     return len(rows)
 
 
@@ -254,22 +277,16 @@ def stuck_session_sensor(
     if abandoned:
         context.log.info("failed %d upload(s) that never completed", abandoned)
     with session_scope(url) as db:
-        rows = db.execute(
-            select(
-                SpeakingSession.id,
-                SpeakingSession.status,
-                SpeakingSession.processing_requested_at,
-                SpeakingSession.updated_at,
-            ).where(SpeakingSession.status.in_(repo.IN_FLIGHT))
-        ).all()
+        rows = repo.in_flight_sessions(db)
     requests: list[RunRequest] = []
-    for session_id, status, requested_at, updated_at in rows:
+    for row in rows:
+        session_id, status = row.ref.session_id, row.status
         state, attempts = _session_state(
             context.instance,
             session_id,
             status,
-            requested_at is not None,
-            (now - updated_at).total_seconds(),
+            row.requested,
+            (now - row.updated_at).total_seconds(),
         )
         action = decide(state, stuck_after_secs=stuck_after)
         if action is Recovery.REQUEST:
@@ -282,23 +299,19 @@ def stuck_session_sensor(
                     # up asks for the same run_key, which Dagster drops.
                     run_key=f"{intake_run_key(session_id)}:relaunch:{attempts}",
                     partition_key=session_id,
-                    tags={"speaking/session": session_id, "speaking/relaunch": str(attempts)},
+                    tags={**run_tags(row.ref), "speaking/relaunch": str(attempts)},
                 )
             )
         elif action is Recovery.MARK_DONE:
             with session_scope(url) as db:
                 repo.move_status(db, session_id, SessionStatus.DONE, allowed_from=repo.IN_FLIGHT)
         elif action is Recovery.FAIL:
-            with session_scope(url) as db:
-                repo.move_status(
-                    db,
-                    session_id,
-                    SessionStatus.FAILED,
-                    allowed_from=repo.IN_FLIGHT,
-                    error_message=(
-                        f"processing stopped without finishing after {attempts} attempts"
-                    ),
-                )
+            context.log.warning(
+                "session %s: processing stopped without finishing after %d attempts",
+                session_id,
+                attempts,
+            )
+            fail_session(url, audio_store.get_store(), session_id, Reason.INTERRUPTED)
     if not requests:
         return SkipReason("no stuck session to relaunch")
     return SensorResult(run_requests=requests)
