@@ -16,7 +16,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("up", help="start the database, migrations, Dagster and the API")
+    up = sub.add_parser("up", help="start the database, migrations, Dagster and the API")
+    up.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show the Dagster, dbt and API logs here (by default they go to DATA_DIR/logs)",
+    )
     sub.add_parser("migrate", help="apply database migrations")
 
     token = sub.add_parser("token", help="print a bearer token for a learner")
@@ -63,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "up":
             from speaking_pipeline.cli.up import run_up
 
-            return run_up()
+            return run_up(verbose=args.verbose)
         if args.command == "migrate":
             from speaking_pipeline.cli.local import migrate
 
