@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, selectinload
 
@@ -312,3 +312,12 @@ def in_flight_sessions(db: Session) -> list[InFlight]:
         InFlight(SessionRef(sid, uid, created), status, requested is not None, updated)
         for sid, uid, created, status, requested, updated in rows
     ]
+
+
+def relation_exists(db: Session, schema: str, name: str) -> bool:
+    """Whether a table or view `schema.name` exists (the analytics models, say)."""
+    found = db.execute(
+        text("SELECT to_regclass(:qualified)"),
+        {"qualified": f'"{schema}"."{name}"'},
+    ).scalar()
+    return found is not None
