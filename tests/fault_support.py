@@ -278,7 +278,7 @@ def start_worker(
     )
 
 
-def finish_worker(worker: subprocess.Popen[str], timeout: float = 150) -> dict[str, bool]:
+def finish_worker(worker: subprocess.Popen[str], timeout: float = 600) -> dict[str, bool]:
     """Wait for a worker; returns partition -> run succeeded."""
     out, err = worker.communicate(timeout=timeout)
     assert worker.returncode == 0, err[-4000:]
