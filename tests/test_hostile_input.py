@@ -253,3 +253,33 @@ def test_a_signed_replay_is_acknowledged_with_its_outcome(
     assert again.status_code == 200 and again.json()["outcome"] == "replayed"
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "message msg_replayed_1, retried 2" in logged
+
+
+@pytest.mark.parametrize("key", ["not-a-session", "0f0f0f0f-0000-4000-8000-000000000000"])
+def test_a_partition_that_is_not_a_session_fails_at_once_saying_so(
+    key: str,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_db_url: str,
+    dagster_db_url: str,
+    tmp_path: Path,
+) -> None:
+    from tests.fakes.flaky import FastTranscriber, FlakyTranscriber, provider_resources
+    from tests.fault_support import instance_of, run_job
+
+    with app_env(
+        monkeypatch, app_db_url=fresh_db_url, dagster_db_url=dagster_db_url, data_dir=tmp_path
+    ) as settings:
+        client_for(settings)
+        instance = instance_of(settings)
+        instance.add_dynamic_partitions("sessions", [key])  # as "Add a partition" in the UI
+        transcriber = FlakyTranscriber(FastTranscriber(), failures=0, transient=True, message="")
+        result = run_job(settings, fresh_db_url, key, provider_resources(transcriber=transcriber))
+        assert not result.success
+        [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+        assert failure.step_key == "transcript"
+        description = failure.step_failure_data.user_failure_data.description  # type: ignore[union-attr]
+        assert description is not None
+        assert "partition" in description and ("not a session" in description or key in description)
+        assert transcriber.calls == 0
+        retries = [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
+        assert retries == []  # at once: no retry

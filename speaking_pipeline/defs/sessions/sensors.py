@@ -39,6 +39,7 @@ from speaking_pipeline.domain.failures import (
     reason_for_step,
     reason_of,
 )
+from speaking_pipeline.domain.ids import is_session_id
 from speaking_pipeline.domain.recovery import Recovery, StuckSession, decide
 from speaking_pipeline.pipeline.failing import fail_session
 from speaking_pipeline.pipeline.intake import request_processing
@@ -54,7 +55,10 @@ SESSION_JOB_NAMES = {job.name for job in SESSION_JOBS}
 
 
 def _session_of(tags: Mapping[str, str]) -> str | None:
-    return tags.get(PARTITION_TAG)
+    """The run's session; None for a partition key that cannot be one (added by hand in
+    the UI): its run already failed saying so, and there is no row to update."""
+    key = tags.get(PARTITION_TAG)
+    return key if is_session_id(key) else None
 
 
 def intake_run_key(session_id: str) -> str:
