@@ -20,6 +20,7 @@ from speaking_pipeline.orchestration import (
     instance_at,
     prepare_dagster_home,
 )
+from speaking_pipeline.run_sweeper import free_slots_of_ended_runs
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 READY_POLL_SECS = 1.0
@@ -88,6 +89,8 @@ def run_up(*, verbose: bool = False) -> int:
     instance = instance_at(str(dagster_home))
     initialize_pools(instance)
     orphans = fail_orphaned_runs(instance)
+    # Slots the previous `up`'s runs still hold would keep every new run queued.
+    freed = free_slots_of_ended_runs(instance)
     os.environ["DATA_DIR"] = str(settings.data_dir.resolve())
     if settings.transcriber == "whisper-local":
         # Assemble and verify the model once now, not inside the first run.
@@ -114,6 +117,8 @@ def run_up(*, verbose: bool = False) -> int:
     say(f"database {redact(db_url)}")
     if orphans:
         say(f"failed {orphans} run(s) orphaned by the previous `up`")
+    if freed:
+        say(f"freed the pool slots of {len(freed)} ended run(s)")
     say(
         "starting Dagster and the API"
         + (f" (their logs: {log_dir}; `up --verbose` shows them here)" if log_dir else "")
