@@ -29,6 +29,8 @@ class Child:
     started_at: float = 0.0
     restarts: int = 0
     next_start: float | None = None
+    # Process groups of earlier, crashed runs of this child (their code servers).
+    stale_groups: list[int] = field(default_factory=list)
     _log: IO[bytes] | None = field(default=None, repr=False)
 
     def start(self, cwd: Path) -> None:
@@ -86,8 +88,12 @@ class Supervisor:
                     f"{delay:.0f} s (restart {child.restarts})"
                 )
             if child.next_start is not None and now >= child.next_start:
-                # What the dead child started is left alone: its code server stops by itself
-                # once its runs finish (heartbeat), so in-flight runs are not cut short.
+                # What the dead child started goes with it: a code server orphaned by a
+                # killed daemon can wait forever on run workers it never reaps. Runs cut
+                # short here are reported failed by the run sweeper and retried.
+                if child.proc is not None:
+                    _kill_group(child.proc.pid, signal.SIGTERM)
+                    child.stale_groups.append(child.proc.pid)
                 child.start(self.cwd)
                 self.say(f"{child.name} restarted")
 
@@ -108,6 +114,8 @@ class Supervisor:
                 _signal_group(child, signal.SIGKILL)
                 child.proc.wait()
             _stop_group(child)
+            for group in child.stale_groups:
+                _kill_group(group, signal.SIGKILL)
             child.close()
 
 
@@ -121,10 +129,13 @@ def _exit_text(code: int | None) -> str:
 
 
 def _signal_group(child: Child, sig: signal.Signals) -> None:
-    if child.proc is None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(child.proc.pid, sig)
+    if child.proc is not None:
+        _kill_group(child.proc.pid, sig)
+
+
+def _kill_group(pgid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
 
 
 def _stop_group(child: Child) -> None:
