@@ -90,9 +90,10 @@ class Supervisor:
             if child.next_start is not None and now >= child.next_start:
                 # What the dead child started goes with it: a code server orphaned by a
                 # killed daemon can wait forever on run workers it never reaps. Runs cut
-                # short here are reported failed by the run sweeper and retried.
+                # short here are reported failed by the run sweeper and retried. SIGKILL: a
+                # code server answers SIGTERM by waiting for those same workers.
                 if child.proc is not None:
-                    _kill_group(child.proc.pid, signal.SIGTERM)
+                    _kill_group(child.proc.pid, signal.SIGKILL)
                     child.stale_groups.append(child.proc.pid)
                 child.start(self.cwd)
                 self.say(f"{child.name} restarted")
