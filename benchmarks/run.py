@@ -81,6 +81,7 @@ def bench_webhook_and_profile(
     from speaking_pipeline.db import repository as repo
     from speaking_pipeline.db.engine import session_scope
     from speaking_pipeline.db.models import InsightRow, SessionStatus, SpeakingSession
+    from speaking_pipeline.db.repository import Repository
     from speaking_pipeline.security.qstash_signature import sign_qstash_delivery
     from webhook.app import create_app
 
@@ -158,8 +159,7 @@ def bench_webhook_and_profile(
         done = target
 
         def recompute() -> None:
-            with session_scope(db_url) as db:
-                repo.recompute_profile(db, user_id)
+            Repository(db_url).refresh_profile(user_id)
 
         median = statistics.median(_timed(recompute, 5))
         profile_rows.append(f"| {target} | {1000 * median:.1f} | {1000 * median / target:.2f} |")

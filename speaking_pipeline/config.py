@@ -11,6 +11,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from speaking_pipeline.security.qstash_signature import PROCESS_FAILED_PATH, destination_url
 
+# The providers' model defaults, here once: Settings and the provider classes both use them.
+DEFAULT_OPENAI_TRANSCRIBE_MODEL = "whisper-1"
+DEFAULT_ANTHROPIC_MODEL = "claude-haiku-4-5-20251001"
+DEFAULT_OPENAI_ANALYSIS_MODEL = "gpt-4o-mini"
+
 
 class MissingSettingError(RuntimeError):
     """A provider was selected but a variable it needs is unset."""
@@ -60,11 +65,11 @@ class Settings(BaseSettings):
     transcriber: Literal["whisper-local", "openai"] = "whisper-local"
     whisper_model_dir: Path | None = None
     whisper_device: str = "auto"
-    openai_transcribe_model: str = "whisper-1"
+    openai_transcribe_model: str = DEFAULT_OPENAI_TRANSCRIBE_MODEL
 
     analyzer: Literal["heuristic", "anthropic", "openai"] = "heuristic"
-    anthropic_model: str = "claude-haiku-4-5-20251001"
-    openai_analysis_model: str = "gpt-4o-mini"
+    anthropic_model: str = DEFAULT_ANTHROPIC_MODEL
+    openai_analysis_model: str = DEFAULT_OPENAI_ANALYSIS_MODEL
 
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None

@@ -4,14 +4,10 @@ from dagster import Definitions
 
 from speaking_pipeline.defs import analytics
 from speaking_pipeline.defs.maintenance.sensors import leftover_audio_sensor, run_worker_sweeper
+from speaking_pipeline.defs.profiles.assets import learner_profiles
 from speaking_pipeline.defs.profiles.jobs import recompute_profiles_job
 from speaking_pipeline.defs.profiles.schedules import recompute_profiles_schedule
-from speaking_pipeline.defs.resources import (
-    AnalyzerResource,
-    AudioStoreResource,
-    DatabaseResource,
-    TranscriberResource,
-)
+from speaking_pipeline.defs.resources import session_resources
 from speaking_pipeline.defs.sessions.assets import (
     fluency,
     insights,
@@ -30,7 +26,7 @@ from speaking_pipeline.defs.sessions.sensors import (
 
 defs = Definitions.merge(
     Definitions(
-        assets=[session_audio, transcript, fluency, insights, pattern_profile],
+        assets=[session_audio, transcript, fluency, insights, pattern_profile, learner_profiles],
         asset_checks=session_checks,
         jobs=[process_session_job, reanalyze_sessions_job, recompute_profiles_job],
         sensors=[
@@ -42,12 +38,7 @@ defs = Definitions.merge(
             leftover_audio_sensor,
         ],
         schedules=[recompute_profiles_schedule],
-        resources={
-            "database": DatabaseResource(),
-            "audio_store": AudioStoreResource(),
-            "transcriber": TranscriberResource(),
-            "analyzer": AnalyzerResource(),
-        },
+        resources=session_resources(),
     ),
     analytics.defs,
 )

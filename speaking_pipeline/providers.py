@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from speaking_pipeline.analysis.base import Analyzer
 from speaking_pipeline.config import Settings
+from speaking_pipeline.db.repository import Repository
 from speaking_pipeline.queue.base import ProcessingQueue
 from speaking_pipeline.storage.base import AudioStore
 from speaking_pipeline.transcription.base import Transcriber
@@ -24,13 +25,9 @@ def build_transcriber(settings: Settings) -> Transcriber:
         from speaking_pipeline.transcription.openai_api import OpenAITranscriber
 
         return OpenAITranscriber.from_settings(settings)
-    from speaking_pipeline.transcription.model_files import resolve_model_dir
     from speaking_pipeline.transcription.whisper_local import LocalWhisperTranscriber
 
-    return LocalWhisperTranscriber(
-        resolve_model_dir(settings.whisper_model_dir, settings.data_dir),
-        device=settings.whisper_device,
-    )
+    return LocalWhisperTranscriber.from_settings(settings)
 
 
 def build_analyzer(settings: Settings) -> Analyzer:
@@ -47,11 +44,36 @@ def build_analyzer(settings: Settings) -> Analyzer:
     return HeuristicAnalyzer()
 
 
-def build_queue(settings: Settings, db_url: str) -> ProcessingQueue:
+def analyzer_version(settings: Settings) -> str:
+    """The version the configured analyzer records, without building it (no client, no
+    lexicons): what the code location and the re-analysis audit compare stored work with."""
+    if settings.analyzer in ("anthropic", "openai"):
+        from speaking_pipeline.analysis.llm_prompt import llm_version
+
+        model = (
+            settings.anthropic_model
+            if settings.analyzer == "anthropic"
+            else settings.openai_analysis_model
+        )
+        return llm_version(settings.analyzer, model)
+    from speaking_pipeline.analysis.heuristic import VERSION
+
+    return VERSION
+
+
+def build_queue(settings: Settings, repo: Repository) -> ProcessingQueue:
     if settings.queue_backend == "qstash":
         from speaking_pipeline.queue.qstash import QStashQueue
 
         return QStashQueue.from_settings(settings)
     from speaking_pipeline.queue.direct import DirectQueue
 
-    return DirectQueue(db_url)
+    return DirectQueue(repo)
+
+
+def transcribable_language(tag: str) -> bool:
+    """Whether the transcribers (local Whisper and OpenAI's alike) know the language of a
+    tag such as "en" or "en-GB": the upload refuses one they would fail on later."""
+    from speaking_pipeline.transcription.languages import whisper_language
+
+    return whisper_language(tag) is not None

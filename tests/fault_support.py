@@ -32,9 +32,9 @@ from speaking_pipeline.db.models import (
     Transcript,
     User,
 )
-from speaking_pipeline.defs.resources import AudioStoreResource, DatabaseResource
+from speaking_pipeline.defs.resources import DatabaseResource, audio_store_resource
 from speaking_pipeline.domain.profile import InsightFact, SessionFacts, compute_profile
-from speaking_pipeline.orchestration import initialize_pools
+from speaking_pipeline.orchestration.maintenance import initialize_pools
 from tests.fakes.flaky import provider_resources
 from tests.support import dagster_instance
 
@@ -132,7 +132,7 @@ def stuck_sensor_requests(settings: Settings, db_url: str) -> list[Any]:
 
     with build_sensor_context(
         instance=instance_of(settings),
-        resources={"database": DatabaseResource(url=db_url), "audio_store": AudioStoreResource()},
+        resources={"database": DatabaseResource(url=db_url), "audio_store": audio_store_resource},
     ) as ctx:
         result = stuck_session_sensor(ctx)
     return list(getattr(result, "run_requests", None) or [])
@@ -153,7 +153,7 @@ def feed_status_sensors(instance: DagsterInstance, run_id: str, db_url: str) -> 
         dagster_event=event.dagster_event,  # type: ignore[arg-type]
         dagster_instance=instance,
         dagster_run=run,
-        resources={"database": DatabaseResource(url=db_url), "audio_store": AudioStoreResource()},
+        resources={"database": DatabaseResource(url=db_url), "audio_store": audio_store_resource},
     ) as ctx:
         sensor(ctx if success else ctx.for_run_failure())
 

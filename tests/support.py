@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,9 +11,10 @@ import pytest
 from dagster import DagsterInstance
 from starlette.testclient import TestClient
 
-from speaking_pipeline.config import Settings
-from speaking_pipeline.defs.resources import reset_provider_cache
+from speaking_pipeline.config import Settings, get_settings
+from speaking_pipeline.db.repository import NewSession, Repository
 from speaking_pipeline.security.tokens import mint_token
+from speaking_pipeline.storage.base import audio_key
 
 SPEECH_DIR = Path(__file__).parent / "fixtures" / "audio"
 
@@ -46,9 +48,22 @@ def app_env(
     for key in ("QSTASH_TOKEN", "QUEUE", "TRANSCRIBER", "ANALYZER", "STORAGE_BACKEND"):
         if key not in env:
             monkeypatch.delenv(key, raising=False)
-    reset_provider_cache()
+    # Settings are read once per process by the CLI and the analytics resource.
+    get_settings.cache_clear()
     yield Settings()
-    reset_provider_cache()
+    get_settings.cache_clear()
+
+
+def new_session(repo: Repository, prefix: str) -> NewSession:
+    """A CREATED session of a learner of its own, straight through the repository."""
+    return repo.start_session(
+        f"{prefix}-{uuid.uuid4()}",
+        duration_secs=8.0,
+        language="en",
+        topic=None,
+        audio_format="webm",
+        audio_key_for=lambda user_id, session_id: audio_key(user_id, session_id, "webm"),
+    )
 
 
 def client_for(settings: Settings) -> TestClient:
@@ -62,7 +77,7 @@ def auth(user: str, settings: Settings) -> dict[str, str]:
 
 
 def dagster_instance(settings: Settings) -> DagsterInstance:
-    from speaking_pipeline.orchestration import instance_at
+    from speaking_pipeline.orchestration.instance import instance_at
 
     return instance_at(str(settings.dagster_home))
 

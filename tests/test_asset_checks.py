@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from speaking_pipeline.db.engine import session_scope
 from speaking_pipeline.db.models import InsightRow, SpeakingSession, Transcript
-from speaking_pipeline.defs.resources import AudioStoreResource, DatabaseResource
+from speaking_pipeline.defs.resources import DatabaseResource, audio_store_resource
 from speaking_pipeline.domain import checks as rules
 from tests.fakes.flaky import provider_resources
 from tests.fault_support import REANALYZE_JOB, instance_of, launch_requested, run_job
@@ -135,7 +135,7 @@ def test_checks_run_per_session_in_processing_and_reanalysis_and_catch_bad_data(
             jobs=[checks_job, only_one],
             resources={
                 "database": DatabaseResource(url=fresh_db_url),
-                "audio_store": AudioStoreResource(),
+                "audio_store": audio_store_resource,
                 **provider_resources(),
             },
         )

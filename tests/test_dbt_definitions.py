@@ -23,12 +23,7 @@ from speaking_pipeline.defs.analytics import (
     prepare_manifest,
 )
 from speaking_pipeline.defs.analytics.project import manifest_is_stale
-from speaking_pipeline.defs.resources import (
-    AnalyzerResource,
-    AudioStoreResource,
-    DatabaseResource,
-    TranscriberResource,
-)
+from speaking_pipeline.defs.resources import session_resources
 from speaking_pipeline.defs.sessions.assets import (
     insights,
     pattern_profile,
@@ -72,12 +67,7 @@ def _ancestors(parents: Mapping[AssetKey, AbstractSet[AssetKey]], key: AssetKey)
 def test_models_hang_below_the_session_assets() -> None:
     session_pipeline = Definitions(
         assets=[session_audio, transcript, insights, pattern_profile],
-        resources={
-            "database": DatabaseResource(),
-            "audio_store": AudioStoreResource(),
-            "transcriber": TranscriberResource(),
-            "analyzer": AnalyzerResource(),
-        },
+        resources=session_resources(),
     )
     combined = Definitions.merge(session_pipeline, defs)
     Definitions.validate_loadable(combined)

@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 from speaking_pipeline.config import Settings
 from speaking_pipeline.db.engine import session_scope
 from speaking_pipeline.db.models import SessionStatus, SpeakingSession
+from speaking_pipeline.db.repository import Repository
 from speaking_pipeline.pipeline.intake import Intake, request_processing
 from speaking_pipeline.queue.direct import DirectQueue
 from tests.fakes.fake_qstash import FakeQStash
@@ -81,7 +82,7 @@ def test_duplicate_and_concurrent_deliveries_launch_one_run(
 
     def enqueue_direct(_: int) -> tuple[int, str]:
         start.wait()
-        return 200, request_processing(fresh_db_url, session_id).value
+        return 200, request_processing(Repository(fresh_db_url), session_id).value
 
     with ThreadPoolExecutor(max_workers=12) as pool:
         futures = [pool.submit(deliver, n) for n in range(8)]
@@ -110,7 +111,7 @@ def test_duplicate_and_concurrent_deliveries_launch_one_run(
     ]
     assert [r.status_code for r in late] == [200, 200]
     assert {r.json()["outcome"] for r in late} == {"already_finished"}
-    DirectQueue(fresh_db_url).enqueue(session_id)
+    DirectQueue(Repository(fresh_db_url)).enqueue(session_id)
     assert launch_requested(settings, fresh_db_url, resources) == []
     assert _runs_for(settings, session_id) == 1
     assert list(insight_sets(fresh_db_url)) == [session_id]

@@ -200,7 +200,7 @@ def test_recovery_decisions(state: StuckSession, action: Recovery) -> None:
 def test_up_fails_runs_orphaned_by_a_previous_up_so_they_are_retried(
     monkeypatch: pytest.MonkeyPatch, fresh_db_url: str, dagster_db_url: str, tmp_path: Path
 ) -> None:
-    from speaking_pipeline.orchestration import fail_orphaned_runs
+    from speaking_pipeline.orchestration.maintenance import fail_orphaned_runs
 
     with app_env(
         monkeypatch,

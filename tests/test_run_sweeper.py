@@ -22,10 +22,10 @@ from dagster._core.test_utils import create_run_for_test
 
 from speaking_pipeline.db.engine import session_scope
 from speaking_pipeline.db.models import SessionStatus, SpeakingSession
+from speaking_pipeline.defs.maintenance.workers import DEAD_WORKER_MESSAGE, sweep
 from speaking_pipeline.orchestration import initialize_pools, instance_config
 from speaking_pipeline.pipeline.failing import sweep_audio
 from speaking_pipeline.providers import build_audio_store
-from speaking_pipeline.run_sweeper import DEAD_WORKER_MESSAGE, sweep
 from tests.fault_support import instance_of
 from tests.support import app_env, client_for, upload
 
@@ -103,7 +103,8 @@ def test_audio_of_ended_or_missing_sessions_is_swept_and_live_audio_kept(
     monkeypatch: pytest.MonkeyPatch, fresh_db_url: str, dagster_db_url: str, tmp_path: Path
 ) -> None:
     from speaking_pipeline.defs.maintenance.sensors import leftover_audio_sensor
-    from speaking_pipeline.defs.resources import AudioStoreResource, DatabaseResource
+    from speaking_pipeline.db.repository import Repository
+    from speaking_pipeline.defs.resources import DatabaseResource, audio_store_resource
 
     with app_env(
         monkeypatch, app_db_url=fresh_db_url, dagster_db_url=dagster_db_url, data_dir=tmp_path
@@ -130,7 +131,7 @@ def test_audio_of_ended_or_missing_sessions_is_swept_and_live_audio_kept(
             instance=instance_of(settings),
             resources={
                 "database": DatabaseResource(url=fresh_db_url),
-                "audio_store": AudioStoreResource(),
+                "audio_store": audio_store_resource,
             },
         ) as ctx:
             leftover_audio_sensor(ctx)
@@ -143,4 +144,4 @@ def test_audio_of_ended_or_missing_sessions_is_swept_and_live_audio_kept(
                 assert row is not None and row.audio_deleted_at is not None
             kept = db.get(SpeakingSession, live)
             assert kept is not None and kept.audio_deleted_at is None
-        assert sweep_audio(fresh_db_url, store).orphans == 0
+        assert sweep_audio(Repository(fresh_db_url), store).orphans == 0

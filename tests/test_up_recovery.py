@@ -27,9 +27,9 @@ import pytest
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from speaking_pipeline.db.urls import dagster_postgres_url
+from speaking_pipeline.defs.maintenance.workers import _worker_pid
 from speaking_pipeline.domain.failures import LEARNER_MESSAGES
 from speaking_pipeline.orchestration import DAGSTER_PG_URL_ENV
-from speaking_pipeline.run_sweeper import _worker_pid
 from speaking_pipeline.security.tokens import mint_token
 from tests.databases import create_database, drop_database
 from tests.fakes.fake_openai import FakeOpenAI

@@ -9,7 +9,10 @@ from starlette.middleware import Middleware
 
 from speaking_pipeline.config import Settings, get_settings
 from speaking_pipeline.db.engine import resolve_database_urls
-from speaking_pipeline.orchestration import instance_at, prepare_dagster_home
+from speaking_pipeline.db.repository import Repository
+from speaking_pipeline.orchestration.instance import instance_at, prepare_dagster_home
+from speaking_pipeline.orchestration.partitions import DagsterSessionPartitions
+from speaking_pipeline.pipeline.sessions import Services
 from speaking_pipeline.providers import build_audio_store, build_queue
 from webhook.deps import AppDeps
 from webhook.errors import ApiError, api_error_handler, unexpected_error_handler
@@ -27,11 +30,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=[Middleware(ErrorShield), Middleware(BodyReadTimeout)],
         exception_handlers={ApiError: api_error_handler, Exception: unexpected_error_handler},
     )
+    repo = Repository(db_url)
     app.state.deps = AppDeps(
         settings=settings,
-        db_url=db_url,
-        store=build_audio_store(settings),
-        queue=build_queue(settings, db_url),
-        instance=instance_at(str(dagster_home)),
+        services=Services(
+            repo=repo,
+            store=build_audio_store(settings),
+            queue=build_queue(settings, repo),
+            partitions=DagsterSessionPartitions(instance_at(str(dagster_home))),
+        ),
     )
     return app

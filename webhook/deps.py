@@ -1,27 +1,24 @@
-"""What the routes need, built once per app: settings, database URL, store, queue, Dagster."""
+"""What the routes need, built once per app: settings and the use cases' services."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
 from speaking_pipeline.config import Settings
-from speaking_pipeline.queue.base import ProcessingQueue
-from speaking_pipeline.storage.base import AudioStore
-
-if TYPE_CHECKING:
-    from dagster import DagsterInstance
+from speaking_pipeline.db.repository import Repository
+from speaking_pipeline.pipeline.sessions import Services
 
 
 @dataclass
 class AppDeps:
     settings: Settings
-    db_url: str
-    store: AudioStore
-    queue: ProcessingQueue
-    instance: DagsterInstance
+    services: Services
+
+    @property
+    def repo(self) -> Repository:
+        return self.services.repo
 
 
 def deps(request: Request) -> AppDeps:

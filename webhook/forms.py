@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from starlette.datastructures import FormData, QueryParams
 
 from speaking_pipeline.domain.ids import is_session_id
-from speaking_pipeline.transcription.languages import whisper_language
+from speaking_pipeline.providers import transcribable_language
 from webhook.errors import ApiError
 
 MAX_TOPIC = 500
@@ -54,7 +54,7 @@ class UploadFields(BaseModel):
         text = raw.strip() if isinstance(raw, str) else ""
         if not _LANGUAGE_TAG.match(text):
             raise ValueError("language must be a code such as 'en' or 'en-GB'")
-        if whisper_language(text) is None:
+        if not transcribable_language(text):
             raise ValueError(f"language {text!r} is not one the transcriber supports")
         return text
 

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any, cast
 from speaking_pipeline.analysis.llm_base import LLMAnalyzer, Messages
 from speaking_pipeline.analysis.llm_prompt import ANTHROPIC_SYSTEM_PROMPT, TOOL_NAME, wire_schema
 from speaking_pipeline.analysis.postprocess import extract_json_object
+from speaking_pipeline.config import DEFAULT_ANTHROPIC_MODEL
 from speaking_pipeline.vendor_sdk import ANTHROPIC
 
 if TYPE_CHECKING:
     import anthropic
     from anthropic.types import Message, MessageParam, ToolChoiceToolParam, ToolParam
 
-DEFAULT_MODEL = "claude-haiku-4-5-20251001"
 _TOOL_DESCRIPTION = (
     "Record the analysis of the learner's transcript: the recurring patterns found, one focus "
     "for the next session and a short summary."
@@ -38,7 +38,7 @@ class AnthropicAnalyzer(LLMAnalyzer["anthropic.Anthropic", "Message"]):
     purpose = "ANALYZER=anthropic"
     cut_off = ("max_tokens", "max_tokens")
 
-    model: str = DEFAULT_MODEL
+    model: str = DEFAULT_ANTHROPIC_MODEL
 
     def _send(self, client: anthropic.Anthropic, messages: Messages) -> Message:
         return client.messages.create(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from speaking_pipeline.analysis.base import AnalysisError, AnalysisInput, AnalyzerRun
-from speaking_pipeline.analysis.llm_prompt import PROMPT_VERSION, user_message
+from speaking_pipeline.analysis.llm_prompt import llm_version, user_message
 from speaking_pipeline.analysis.postprocess import (
     CallStats,
     PostprocessReport,
@@ -42,7 +42,7 @@ class LLMAnalyzer(SdkProvider[ClientT], Generic[ClientT, ReplyT], ABC):
 
     @property
     def version(self) -> str:
-        return f"{self.name}:{self.model}:{PROMPT_VERSION}"
+        return llm_version(self.name, self.model)
 
     def analyze(self, data: AnalysisInput) -> AnalyzerRun:
         client = self.client()

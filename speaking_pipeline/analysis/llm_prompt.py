@@ -15,6 +15,13 @@ from speaking_pipeline.domain.taxonomy import TAXONOMY
 #: Bump when the prompt or the wire schema changes: it is part of every analyzer version,
 #: so re-analysis can find sessions analysed by older prompts.
 PROMPT_VERSION = "prompt-v1"
+
+
+def llm_version(analyzer: str, model: str) -> str:
+    """The version an LLM analyzer records: its name, the model and the prompt's version."""
+    return f"{analyzer}:{model}:{PROMPT_VERSION}"
+
+
 TOOL_NAME = "record_analysis"
 OTHER_CODE_PATTERN = r"^other\.[a-z0-9]+(?:_[a-z0-9]+)*$"
 

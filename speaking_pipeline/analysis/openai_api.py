@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 from speaking_pipeline.analysis.llm_base import LLMAnalyzer, Messages
 from speaking_pipeline.analysis.llm_prompt import OPENAI_SYSTEM_PROMPT, wire_schema
 from speaking_pipeline.analysis.postprocess import ReplyInvalid
+from speaking_pipeline.config import DEFAULT_OPENAI_ANALYSIS_MODEL
 from speaking_pipeline.vendor_sdk import OPENAI
 
 if TYPE_CHECKING:
@@ -15,7 +16,6 @@ if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
     from openai.types.shared_params import ResponseFormatJSONSchema
 
-DEFAULT_MODEL = "gpt-4o-mini"
 SCHEMA_NAME = "speaking_analysis"
 
 
@@ -28,7 +28,7 @@ class OpenAIAnalyzer(LLMAnalyzer["openai.OpenAI", "ChatCompletion"]):
     purpose = "ANALYZER=openai"
     cut_off = ("length", "the token limit")
 
-    model: str = DEFAULT_MODEL
+    model: str = DEFAULT_OPENAI_ANALYSIS_MODEL
 
     def _send(self, client: openai.OpenAI, messages: Messages) -> ChatCompletion:
         return client.chat.completions.create(

@@ -19,11 +19,9 @@ from speaking_pipeline.analysis.llm_prompt import (
 )
 from speaking_pipeline.domain.schema import MAX_INSIGHTS, Analysis, Insight, sort_by_severity
 from speaking_pipeline.domain.taxonomy import TAXONOMY, category_of, other_code
-from speaking_pipeline.domain.verbatim import is_verbatim, normalise
+from speaking_pipeline.domain.verbatim import MIN_EXAMPLES, is_verbatim, verbatim_examples
 
 CATEGORIES = ("grammar", "vocabulary", "structure")
-MAX_EXAMPLES = 3
-MIN_EXAMPLES = 2
 _OTHER = re.compile(OTHER_CODE_PATTERN)
 _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
 _QUOTES = "\"'“”‘’«»`"
@@ -112,19 +110,6 @@ def clean_example(example: str) -> str:
     return text
 
 
-def verbatim_examples(examples: list[str], transcript: str) -> list[str]:
-    kept: list[str] = []
-    seen: set[str] = set()
-    for example in examples:
-        text = clean_example(example)
-        key = normalise(text)
-        if key in seen or not is_verbatim(text, transcript):
-            continue
-        seen.add(key)
-        kept.append(text)
-    return kept[:MAX_EXAMPLES]
-
-
 def finalize(wire: WireAnalysis, transcript: str) -> tuple[Analysis, PostprocessReport]:
     """Apply the domain rules to a structurally valid reply.
 
@@ -173,10 +158,9 @@ def _finalize_insight(
         category = item.category  # type: ignore[assignment]
     elif category != item.category:
         report.categories_fixed += 1
-    examples = verbatim_examples(item.examples, transcript)
-    report.dropped_examples += sum(
-        1 for e in item.examples if not is_verbatim(clean_example(e), transcript)
-    )
+    cleaned = [clean_example(e) for e in item.examples]
+    examples = verbatim_examples(cleaned, transcript)
+    report.dropped_examples += sum(1 for e in cleaned if not is_verbatim(e, transcript))
     if len(examples) < MIN_EXAMPLES:
         report.dropped_insights.append(item.pattern)
         return None

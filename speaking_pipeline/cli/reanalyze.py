@@ -6,11 +6,10 @@ import argparse
 import sys
 import time
 
-from sqlalchemy import select
-
 from speaking_pipeline.config import get_settings
-from speaking_pipeline.db.engine import resolve_database_urls, session_scope
-from speaking_pipeline.db.models import SessionStatus, SpeakingSession
+from speaking_pipeline.db.engine import resolve_database_urls
+from speaking_pipeline.db.repository import Repository
+from speaking_pipeline.providers import analyzer_version
 
 JOB_NAME = "reanalyze_sessions"
 LOCATION = "speaking_pipeline"
@@ -20,14 +19,8 @@ FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
 def _targets(args: argparse.Namespace, db_url: str) -> list[str]:
     if args.sessions:
         return list(args.sessions)
-    query = select(SpeakingSession.id).where(SpeakingSession.status == SessionStatus.DONE)
-    if args.stale:
-        from speaking_pipeline.providers import build_analyzer
-
-        current = build_analyzer(get_settings()).version
-        query = query.where(SpeakingSession.analyzer_version.is_distinct_from(current))
-    with session_scope(db_url) as db:
-        return list(db.scalars(query.order_by(SpeakingSession.created_at)))
+    current = analyzer_version(get_settings()) if args.stale else None
+    return Repository(db_url).done_sessions(not_analysed_by=current)
 
 
 def reanalyze(args: argparse.Namespace) -> int:

@@ -14,13 +14,13 @@ from speaking_pipeline.config import Settings, get_settings
 from speaking_pipeline.db.engine import resolve_database_urls
 from speaking_pipeline.db.migrate import upgrade
 from speaking_pipeline.db.urls import redact
+from speaking_pipeline.defs.maintenance.workers import free_slots_of_ended_runs
 from speaking_pipeline.orchestration import (
     fail_orphaned_runs,
     initialize_pools,
     instance_at,
     prepare_dagster_home,
 )
-from speaking_pipeline.run_sweeper import free_slots_of_ended_runs
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 READY_POLL_SECS = 1.0

@@ -16,10 +16,16 @@ from speaking_pipeline.db.urls import sqlalchemy_url
 
 def resolve_database_urls(settings: Settings) -> tuple[str, str]:
     """(app URL, Dagster storage URL). Starts the embedded server when DATABASE_URL is unset,
-    and exports the URLs so that child processes use the same server."""
+    and exports the URLs so that child processes (the Dagster code location reads
+    DATABASE_URL through its database resource) use the same server.
+
+    Called by the processes that start things (`up`, the API, the CLI), never by a
+    resource: a run finds the URL in its environment."""
     if settings.database_url:
         app_url = settings.database_url
         dagster_url = settings.dagster_database_url or app_url
+        # Set in `.env` only, it would not reach the children otherwise.
+        os.environ.setdefault("DATABASE_URL", app_url)
     else:
         from speaking_pipeline.db.embedded import start_embedded
 

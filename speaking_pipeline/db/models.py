@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import datetime
 from typing import Any
@@ -22,20 +21,25 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from speaking_pipeline.domain.lifecycle import SessionStatus
+
+__all__ = [
+    "Base",
+    "DeliveryReceipt",
+    "InsightRow",
+    "PatternProfile",
+    "SessionStatus",
+    "SpeakingSession",
+    "Transcript",
+    "User",
+    "new_id",
+]
+
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 
 def new_id() -> str:
     return str(uuid.uuid4())
-
-
-class SessionStatus(enum.StrEnum):
-    CREATED = "CREATED"
-    UPLOADED = "UPLOADED"
-    TRANSCRIBING = "TRANSCRIBING"
-    ANALYZING = "ANALYZING"
-    DONE = "DONE"
-    FAILED = "FAILED"
 
 
 class Base(DeclarativeBase):

@@ -2,29 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, selectinload
 
-from speaking_pipeline.analysis.base import AnalyzerRun
+from speaking_pipeline.db.engine import engine_for, session_scope
 from speaking_pipeline.db.models import (
     DeliveryReceipt,
     InsightRow,
     PatternProfile,
-    SessionStatus,
     SpeakingSession,
     Transcript,
     User,
     new_id,
 )
+from speaking_pipeline.domain.checks import StoredInsight
+from speaking_pipeline.domain.errors import NoTranscriptError, SessionGoneError
+from speaking_pipeline.domain.ids import is_session_id
+from speaking_pipeline.domain.lifecycle import (
+    FINISHED,
+    IN_FLIGHT,
+    ErrorMessage,
+    Event,
+    Intake,
+    SessionStatus,
+    intake_of,
+    transition,
+)
 from speaking_pipeline.domain.profile import InsightFact, SessionFacts, compute_profile
-from speaking_pipeline.transcription.base import TranscriptResult
-
-IN_FLIGHT = (SessionStatus.UPLOADED, SessionStatus.TRANSCRIBING, SessionStatus.ANALYZING)
+from speaking_pipeline.domain.schema import AnalysisInput, AnalyzerRun
+from speaking_pipeline.domain.transcript import TranscriptResult, Word
 
 
 def utcnow() -> datetime:
@@ -68,25 +81,26 @@ def list_sessions(
 
 
 def move_status(
-    db: Session,
-    session_id: str,
-    to: SessionStatus,
-    *,
-    allowed_from: Iterable[SessionStatus],
-    error_message: str | None = None,
+    db: Session, session_id: str, event: Event, *, error_message: str | None = None
 ) -> bool:
-    """Conditional transition; False when the session is not in an allowed state (or gone)."""
-    values: dict[str, object] = {"status": to, "updated_at": utcnow()}
-    if to is SessionStatus.FAILED:
+    """Apply the lifecycle's move for `event` (domain/lifecycle.py), in one conditional
+    UPDATE; False when the session is not in a state the move starts from (or is gone)."""
+    move = transition(event, error_message)
+    values: dict[str, object] = {"status": move.target, "updated_at": utcnow()}
+    if move.error is ErrorMessage.SET:
         values["error_message"] = error_message
-    elif to is SessionStatus.DONE:
+    elif move.error is ErrorMessage.CLEAR:
         values["error_message"] = None
     result = db.execute(
         update(SpeakingSession)
-        .where(SpeakingSession.id == session_id, SpeakingSession.status.in_(list(allowed_from)))
+        .where(SpeakingSession.id == session_id, SpeakingSession.status.in_(list(move.sources)))
         .values(**values)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def transcript_of(db: Session, session_id: str) -> Transcript | None:
+    return db.scalar(select(Transcript).where(Transcript.session_id == session_id))
 
 
 def store_transcript(db: Session, session_id: str, result: TranscriptResult) -> None:
@@ -209,115 +223,412 @@ def remember_delivery(db: Session, jti: str, expires_at: datetime) -> bool:
     return inserted is not None
 
 
-ENDED = (SessionStatus.DONE, SessionStatus.FAILED)
-
-
-def leftover_audio(db: Session, session_id: str | None = None) -> list[tuple[str, str]]:
-    """(session id, key) of audio that should be gone: sessions that ended (DONE or FAILED)
-    whose audio was never recorded as deleted."""
-    query = select(SpeakingSession.id, SpeakingSession.audio_url).where(
-        SpeakingSession.status.in_(ENDED),
-        SpeakingSession.audio_url.is_not(None),
-        SpeakingSession.audio_deleted_at.is_(None),
-    )
-    if session_id is not None:
-        query = query.where(SpeakingSession.id == session_id)
-    return [(sid, key) for sid, key in db.execute(query.limit(500)).all() if key]
-
-
-def mark_audio_deleted(db: Session, session_id: str) -> None:
-    db.execute(
-        update(SpeakingSession)
-        .where(SpeakingSession.id == session_id, SpeakingSession.audio_deleted_at.is_(None))
-        .values(audio_deleted_at=utcnow())
-    )
-
-
-def live_audio_sessions(db: Session, session_ids: Iterable[str]) -> set[str]:
-    """Those of `session_ids` whose session exists and may still need its audio."""
-    ids = list(session_ids)
-    if not ids:
-        return set()
-    return set(
-        db.scalars(
-            select(SpeakingSession.id).where(
-                SpeakingSession.id.in_(ids), SpeakingSession.status.not_in(ENDED)
-            )
-        )
-    )
-
-
-def abandoned_uploads(db: Session, before: datetime) -> list[str]:
-    """Sessions still CREATED that were created before `before` (their upload died)."""
-    return list(
-        db.scalars(
-            select(SpeakingSession.id).where(
-                SpeakingSession.status == SessionStatus.CREATED,
-                SpeakingSession.created_at < before,
-            )
-        )
-    )
+# --- The units of work the rest of the system asks for: one method, one transaction. ---
 
 
 @dataclass(frozen=True)
-class SessionRef:
-    session_id: str
+class NewSession:
+    id: str
+    user_id: str
+    audio_key: str
+
+
+@dataclass(frozen=True)
+class DeletedSession:
+    user_id: str
+    # The audio still in storage (None once it was deleted after transcription).
+    audio_key: str | None
+
+
+@dataclass(frozen=True)
+class StoredTranscript:
+    word_count: int
+    language: str | None
+
+
+@dataclass(frozen=True)
+class TranscriptionJob:
+    audio_key: str | None
+    language: str
+    audio_deleted: bool
+    # Set when a transcript is already stored (a retry or a re-run reuses it).
+    existing: StoredTranscript | None
+
+
+@dataclass(frozen=True)
+class InFlightSession:
+    id: str
+    status: SessionStatus
+    requested: bool
+    updated_at: datetime
     user_id: str
     created_at: datetime
 
 
-def requested_sessions(db: Session, *, limit: int) -> list[SessionRef]:
-    """UPLOADED sessions whose processing was requested, oldest request first."""
-    rows = db.execute(
-        select(SpeakingSession.id, SpeakingSession.user_id, SpeakingSession.created_at)
-        .where(
-            SpeakingSession.status == SessionStatus.UPLOADED,
-            SpeakingSession.processing_requested_at.is_not(None),
-        )
-        .order_by(SpeakingSession.processing_requested_at)
-        .limit(limit)
-    ).all()
-    return [SessionRef(sid, uid, created) for sid, uid, created in rows]
+@dataclass(frozen=True)
+class RequestedSession:
+    """A session waiting for its run: what the run's tags say about it."""
 
-
-def session_ref(db: Session, session_id: str) -> SessionRef | None:
-    row = db.execute(
-        select(SpeakingSession.id, SpeakingSession.user_id, SpeakingSession.created_at).where(
-            SpeakingSession.id == session_id
-        )
-    ).first()
-    return SessionRef(*row) if row is not None else None
+    id: str
+    user_id: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
-class InFlight:
-    ref: SessionRef
-    status: SessionStatus
-    requested: bool
-    updated_at: datetime
+class StoredForChecks:
+    transcript: str | None
+    audio_key: str | None
+    audio_marked_deleted: bool
+    insights: list[StoredInsight]
 
 
-def in_flight_sessions(db: Session) -> list[InFlight]:
-    rows = db.execute(
-        select(
-            SpeakingSession.id,
-            SpeakingSession.user_id,
-            SpeakingSession.created_at,
-            SpeakingSession.status,
-            SpeakingSession.processing_requested_at,
-            SpeakingSession.updated_at,
-        ).where(SpeakingSession.status.in_(IN_FLIGHT))
-    ).all()
-    return [
-        InFlight(SessionRef(sid, uid, created), status, requested is not None, updated)
-        for sid, uid, created, status, requested, updated in rows
-    ]
+@dataclass(frozen=True)
+class ProfileSummary:
+    user_id: str
+    codes: int
+    focus_areas: list[str]
 
 
-def relation_exists(db: Session, schema: str, name: str) -> bool:
-    """Whether a table or view `schema.name` exists (the analytics models, say)."""
-    found = db.execute(
-        text("SELECT to_regclass(:qualified)"),
-        {"qualified": f'"{schema}"."{name}"'},
-    ).scalar()
-    return found is not None
+class Repository:
+    """The app database as the use cases, steps, sensors and checks see it: each method
+    is one transaction that means one thing; no caller opens a transaction itself."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        with session_scope(self.url) as db:
+            yield db
+
+    def _locked(self, db: Session, session_id: str, *, lock: bool = True) -> SpeakingSession:
+        """The session row; with `lock`, held until the transaction ends, so that a deletion
+        waits for this write and then removes what it wrote (instead of the write landing
+        after the deletion)."""
+        if not is_session_id(session_id):
+            # A partition key added by hand in the UI; no query could find it (and a NUL
+            # byte in it would be a driver error, not an answer).
+            raise SessionGoneError(session_id)
+        session = db.get(SpeakingSession, session_id, with_for_update=lock)
+        if session is None:
+            raise SessionGoneError(session_id)
+        return session
+
+    def ping(self) -> bool:
+        try:
+            with engine_for(self.url).connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
+
+    # Lifecycle
+
+    def move(self, session_id: str, event: Event, error_message: str | None = None) -> bool:
+        with self._tx() as db:
+            return move_status(db, session_id, event, error_message=error_message)
+
+    # The learner's sessions (the API)
+
+    def start_session(
+        self,
+        external_id: str,
+        *,
+        duration_secs: float,
+        language: str,
+        topic: str | None,
+        audio_format: str,
+        audio_key_for: Callable[[str, str], str],
+    ) -> NewSession:
+        """A CREATED session of the learner (created on first use), with the storage key
+        its audio will have (`audio_key_for(user_id, session_id)`). The key is recorded
+        before the bytes are stored, so an upload cut short can be cleaned up."""
+        with self._tx() as db:
+            user = get_or_create_user(db, external_id)
+            session = SpeakingSession(
+                user_id=user.id,
+                status=SessionStatus.CREATED,
+                duration_secs=duration_secs,
+                language=language,
+                topic=topic,
+                audio_format=audio_format,
+            )
+            db.add(session)
+            db.flush()
+            session.audio_url = audio_key_for(user.id, session.id)
+            return NewSession(session.id, user.id, session.audio_url)
+
+    def session(self, session_id: str) -> SpeakingSession | None:
+        with self._tx() as db:
+            return db.get(SpeakingSession, session_id)
+
+    def owned_session(self, external_id: str, session_id: str) -> SpeakingSession | None:
+        """The learner's session with its transcript and insights; None for anyone else's."""
+        with self._tx() as db:
+            user = find_user(db, external_id)
+            return owned_session(db, user, session_id) if user else None
+
+    def owned_sessions(
+        self, external_id: str, *, page: int, limit: int
+    ) -> tuple[Sequence[SpeakingSession], int]:
+        with self._tx() as db:
+            user = find_user(db, external_id)
+            if user is None:
+                return [], 0
+            return list_sessions(db, user, page=page, limit=limit)
+
+    def delete_owned_session(self, external_id: str, session_id: str) -> DeletedSession | None:
+        """Delete the learner's session (transcript and insights go with it); None when
+        it is not theirs. The caller deletes the audio and recomputes the profile."""
+        with self._tx() as db:
+            user = find_user(db, external_id)
+            session = owned_session(db, user, session_id) if user else None
+            if session is None:
+                return None
+            key = session.audio_url if session.audio_deleted_at is None else None
+            deleted = DeletedSession(session.user_id, key)
+            db.delete(session)
+            return deleted
+
+    def profile_of(self, external_id: str) -> PatternProfile | None:
+        with self._tx() as db:
+            user = find_user(db, external_id)
+            if user is None:
+                return None
+            return db.scalar(select(PatternProfile).where(PatternProfile.user_id == user.id))
+
+    # Processing requests
+
+    def request_processing(
+        self, session_id: str, receipt: tuple[str, datetime] | None = None
+    ) -> Intake:
+        """Record that the session should be processed (see pipeline.intake)."""
+        with self._tx() as db:
+            if receipt is not None and not remember_delivery(db, *receipt):
+                return Intake.REPLAYED
+            session = db.get(SpeakingSession, session_id, with_for_update=True)
+            outcome = intake_of(
+                session.status if session else None,
+                has_audio=bool(session and session.audio_url),
+                requested=bool(session and session.processing_requested_at is not None),
+            )
+            if outcome is Intake.ACCEPTED:
+                db.execute(
+                    update(SpeakingSession)
+                    .where(SpeakingSession.id == session_id)
+                    .values(processing_requested_at=utcnow())
+                )
+            return outcome
+
+    def record_delivery_failure(self, session_id: str, message: str) -> bool:
+        """Fail the session the queue gave up on, unless its request got through after all
+        (then a run owns it and the run-status sensors decide)."""
+        with self._tx() as db:
+            session = db.get(SpeakingSession, session_id, with_for_update=True)
+            if session is None or session.processing_requested_at is not None:
+                return False
+            return move_status(db, session_id, Event.DELIVERY_GAVE_UP, error_message=message)
+
+    # Audio retention
+
+    def leftover_audio(self, session_id: str | None = None) -> list[tuple[str, str]]:
+        """(session id, key) of audio that should be gone: sessions that ended (DONE or
+        FAILED) whose audio was never recorded as deleted."""
+        query = select(SpeakingSession.id, SpeakingSession.audio_url).where(
+            SpeakingSession.status.in_(list(FINISHED)),
+            SpeakingSession.audio_url.is_not(None),
+            SpeakingSession.audio_deleted_at.is_(None),
+        )
+        if session_id is not None:
+            query = query.where(SpeakingSession.id == session_id)
+        with self._tx() as db:
+            return [(sid, key) for sid, key in db.execute(query.limit(500)).all() if key]
+
+    def live_sessions(self, session_ids: Iterable[str]) -> set[str]:
+        """Those of `session_ids` whose session exists and has not ended (so may still
+        need its audio)."""
+        ids = [sid for sid in session_ids if is_session_id(sid)]
+        if not ids:
+            return set()
+        with self._tx() as db:
+            return set(
+                db.scalars(
+                    select(SpeakingSession.id).where(
+                        SpeakingSession.id.in_(ids),
+                        SpeakingSession.status.not_in(list(FINISHED)),
+                    )
+                )
+            )
+
+    # Analytics
+
+    def relation_exists(self, schema: str, name: str) -> bool:
+        """Whether a table or view `schema.name` exists (the analytics models, say)."""
+        with self._tx() as db:
+            found = db.execute(
+                text("SELECT to_regclass(:qualified)"), {"qualified": f'"{schema}"."{name}"'}
+            ).scalar()
+            return found is not None
+
+    def requested_sessions(self, limit: int = 100) -> list[RequestedSession]:
+        """UPLOADED sessions whose processing was requested, oldest request first."""
+        with self._tx() as db:
+            rows = db.execute(
+                select(SpeakingSession.id, SpeakingSession.user_id, SpeakingSession.created_at)
+                .where(
+                    SpeakingSession.status == SessionStatus.UPLOADED,
+                    SpeakingSession.processing_requested_at.is_not(None),
+                )
+                .order_by(SpeakingSession.processing_requested_at)
+                .limit(limit)
+            ).all()
+            return [RequestedSession(sid, uid, created) for sid, uid, created in rows]
+
+    def abandoned_uploads(self, before: datetime) -> list[tuple[str, str | None]]:
+        """(id, audio key) of sessions still CREATED since before `before`."""
+        with self._tx() as db:
+            rows = db.execute(
+                select(SpeakingSession.id, SpeakingSession.audio_url).where(
+                    SpeakingSession.status == SessionStatus.CREATED,
+                    SpeakingSession.created_at < before,
+                )
+            ).all()
+            return [(session_id, key) for session_id, key in rows]
+
+    def in_flight_sessions(self) -> list[InFlightSession]:
+        with self._tx() as db:
+            rows = db.execute(
+                select(
+                    SpeakingSession.id,
+                    SpeakingSession.status,
+                    SpeakingSession.processing_requested_at,
+                    SpeakingSession.updated_at,
+                    SpeakingSession.user_id,
+                    SpeakingSession.created_at,
+                ).where(SpeakingSession.status.in_(list(IN_FLIGHT)))
+            ).all()
+            return [
+                InFlightSession(sid, status, requested is not None, updated, uid, created)
+                for sid, status, requested, updated, uid, created in rows
+            ]
+
+    def done_sessions(self, *, not_analysed_by: str | None = None) -> list[str]:
+        """DONE sessions, oldest first; with `not_analysed_by`, only those whose analysis
+        was made by another analyzer version."""
+        query = select(SpeakingSession.id).where(SpeakingSession.status == SessionStatus.DONE)
+        if not_analysed_by is not None:
+            query = query.where(SpeakingSession.analyzer_version.is_distinct_from(not_analysed_by))
+        with self._tx() as db:
+            return list(db.scalars(query.order_by(SpeakingSession.created_at)))
+
+    # The processing steps
+
+    def begin_transcription(self, session_id: str) -> TranscriptionJob:
+        with self._tx() as db:
+            session = self._locked(db, session_id, lock=False)
+            existing = transcript_of(db, session_id)
+            move_status(db, session_id, Event.TRANSCRIPTION_STARTED)
+            return TranscriptionJob(
+                audio_key=session.audio_url,
+                language=session.language,
+                audio_deleted=session.audio_deleted_at is not None,
+                existing=(
+                    StoredTranscript(existing.word_count or 0, existing.language)
+                    if existing is not None
+                    else None
+                ),
+            )
+
+    def save_transcript(self, session_id: str, result: TranscriptResult) -> None:
+        with self._tx() as db:
+            self._locked(db, session_id)
+            store_transcript(db, session_id, result)
+
+    def mark_audio_deleted(self, session_id: str) -> None:
+        """Record that the session's audio is gone (the first deletion's time is kept)."""
+        with self._tx() as db:
+            db.execute(
+                update(SpeakingSession)
+                .where(SpeakingSession.id == session_id, SpeakingSession.audio_deleted_at.is_(None))
+                .values(audio_deleted_at=utcnow())
+            )
+
+    def _transcript(self, db: Session, session_id: str, purpose: str) -> Transcript:
+        transcript = transcript_of(db, session_id)
+        if transcript is None:
+            raise NoTranscriptError(session_id, purpose)
+        return transcript
+
+    def begin_analysis(self, session_id: str) -> AnalysisInput:
+        """What the analyzer needs; moves the session to ANALYZING."""
+        with self._tx() as db:
+            session = self._locked(db, session_id, lock=False)
+            transcript = self._transcript(db, session_id, "analyse")
+            move_status(db, session_id, Event.ANALYSIS_STARTED)
+            return AnalysisInput(
+                transcript=transcript.text,
+                words=[Word.model_validate(w) for w in (transcript.words or [])],
+                duration_secs=session.duration_secs,
+                recurring_codes=recurring_codes(db, session.user_id, excluding_session=session_id),
+            )
+
+    def save_analysis(self, session_id: str, run: AnalyzerRun) -> int:
+        with self._tx() as db:
+            # Locked, and checked after the lock: deleted meanwhile means nothing is written.
+            self._locked(db, session_id)
+            return replace_insights(db, session_id, run)
+
+    def timed_transcript(self, session_id: str) -> tuple[str, list[Word], float | None]:
+        """The transcript's text, its word timings and the recording's length."""
+        with self._tx() as db:
+            session = self._locked(db, session_id, lock=False)
+            transcript = self._transcript(db, session_id, "measure")
+            words = [Word.model_validate(w) for w in (transcript.words or [])]
+            return transcript.text, words, session.duration_secs
+
+    def save_fluency(self, session_id: str, metrics: dict[str, Any]) -> None:
+        with self._tx() as db:
+            self._locked(db, session_id)
+            db.execute(
+                update(SpeakingSession)
+                .where(SpeakingSession.id == session_id)
+                .values(fluency=metrics)
+            )
+
+    def refresh_profile_of_session(self, session_id: str) -> ProfileSummary:
+        with self._tx() as db:
+            session = self._locked(db, session_id, lock=False)
+            profile = recompute_profile(db, session.user_id)
+            return ProfileSummary(
+                user_id=session.user_id,
+                codes=len(profile.patterns),
+                focus_areas=[f["code"] for f in (profile.focus_areas or [])],
+            )
+
+    def refresh_profile(self, user_id: str) -> None:
+        with self._tx() as db:
+            recompute_profile(db, user_id)
+
+    def user_ids(self) -> list[str]:
+        with self._tx() as db:
+            return all_user_ids(db)
+
+    # Checks
+
+    def stored_for_checks(self, session_id: str) -> StoredForChecks | None:
+        with self._tx() as db:
+            session = db.get(SpeakingSession, session_id)
+            if session is None:
+                return None
+            text_ = db.scalar(select(Transcript.text).where(Transcript.session_id == session_id))
+            rows = db.execute(
+                select(InsightRow.code, InsightRow.examples).where(
+                    InsightRow.session_id == session_id
+                )
+            ).all()
+            return StoredForChecks(
+                transcript=text_,
+                audio_key=session.audio_url,
+                audio_marked_deleted=session.audio_deleted_at is not None,
+                insights=[StoredInsight(code, list(examples or [])) for code, examples in rows],
+            )

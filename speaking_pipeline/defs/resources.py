@@ -1,55 +1,61 @@
-"""Dagster resources wrapping the configured database, audio store and model providers."""
+"""Dagster resources: the app database as a Repository, and the configured audio store,
+transcriber and analyzer as live objects.
+
+The providers are built when a run (or a sensor tick) starts, from the settings of that
+process, and handed to the assets as `ResourceParam[...]`; tests pass their own objects
+under the same keys. Nothing is built when the code location loads."""
 
 from __future__ import annotations
 
-from dagster import ConfigurableResource
+from dagster import (
+    ConfigurableResource,
+    EnvVar,
+    InitResourceContext,
+    ResourceDefinition,
+    resource,
+)
+from pydantic import Field
 
 from speaking_pipeline.analysis.base import Analyzer
-from speaking_pipeline.config import get_settings
+from speaking_pipeline.config import Settings
+from speaking_pipeline.db.repository import Repository
 from speaking_pipeline.providers import build_analyzer, build_audio_store, build_transcriber
 from speaking_pipeline.storage.base import AudioStore
 from speaking_pipeline.transcription.base import Transcriber
 
-# Providers hold clients and loaded models; one per process, built on first use.
-_cache: dict[str, object] = {}
-
-
-def _cached(name: str, build: object) -> object:
-    if name not in _cache:
-        _cache[name] = build()  # type: ignore[operator]
-    return _cache[name]
-
 
 class DatabaseResource(ConfigurableResource):  # type: ignore[type-arg]
-    """The app database; the URL defaults to the process's DATABASE_URL."""
+    """The app database. Deployments bind `url=EnvVar("DATABASE_URL")` (which `up` exports,
+    for the embedded server too), so the password never shows in the UI."""
 
-    url: str | None = None
+    url: str = Field(description="PostgreSQL URL of the app database.")
 
-    def get_url(self) -> str:
-        url = self.url or get_settings().database_url
-        if not url:
-            from speaking_pipeline.db.engine import resolve_database_urls
-
-            url = resolve_database_urls(get_settings())[0]
-        return url
+    def create_resource(self, context: InitResourceContext) -> Repository:
+        # Dagster's documented way to vend another object than the config class: the
+        # assets, sensors and checks take ResourceParam[Repository].
+        return Repository(self.url)
 
 
-class AudioStoreResource(ConfigurableResource):  # type: ignore[type-arg]
-    def get_store(self) -> AudioStore:
-        return _cached("store", lambda: build_audio_store(get_settings()))  # type: ignore[return-value]
+@resource(description="The audio store STORAGE_BACKEND selects (local files or S3/R2).")
+def audio_store_resource(_: InitResourceContext) -> AudioStore:
+    return build_audio_store(Settings())
 
 
-class TranscriberResource(ConfigurableResource):  # type: ignore[type-arg]
-    def get_transcriber(self) -> Transcriber:
-        return _cached("transcriber", lambda: build_transcriber(get_settings()))  # type: ignore[return-value]
+@resource(description="The transcriber TRANSCRIBER selects (local Whisper or OpenAI).")
+def transcriber_resource(_: InitResourceContext) -> Transcriber:
+    return build_transcriber(Settings())
 
 
-class AnalyzerResource(ConfigurableResource):  # type: ignore[type-arg]
-    def get_analyzer(self) -> Analyzer:
-        return _cached("analyzer", lambda: build_analyzer(get_settings()))  # type: ignore[return-value]
+@resource(description="The analyzer ANALYZER selects (heuristic, Anthropic or OpenAI).")
+def analyzer_resource(_: InitResourceContext) -> Analyzer:
+    return build_analyzer(Settings())
 
 
-def reset_provider_cache() -> None:
-    """Forget built providers (tests change settings between cases)."""
-    _cache.clear()
-    get_settings.cache_clear()
+def session_resources() -> dict[str, DatabaseResource | ResourceDefinition]:
+    """The resources of the session assets, sensors and checks, as deployed."""
+    return {
+        "database": DatabaseResource(url=EnvVar("DATABASE_URL")),
+        "audio_store": audio_store_resource,
+        "transcriber": transcriber_resource,
+        "analyzer": analyzer_resource,
+    }

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 MAX_MESSAGE = 1000
-_STEP_NAMES = {
-    "transcript": "transcription",
-    "insights": "analysis",
-    "fluency": "fluency metrics",
-    "pattern_profile": "profile update",
-    "transcript_checks": "transcript checks",
-    "insights_checks": "insight checks",
-}
 
 
-def describe_failure(steps: Sequence[tuple[str, str | None]], run_message: str | None) -> str:
-    """'transcription failed: <cause>' for the first failing step, else the run's message."""
+def describe_failure(
+    steps: Sequence[tuple[str, str | None]],
+    run_message: str | None,
+    step_names: Mapping[str, str] | None = None,
+) -> str:
+    """'transcription failed: <cause>' for the first failing step (named by `step_names`,
+    else by its key), else the run's message."""
     for step_key, error in steps:
-        name = _STEP_NAMES.get(step_key, step_key)
+        name = (step_names or {}).get(step_key, step_key)
         cause = (error or "unknown error").strip().splitlines()[0] if error else "unknown error"
         return f"{name} failed: {cause}"[:MAX_MESSAGE]
     return (run_message or "processing failed").strip()[:MAX_MESSAGE]

@@ -1,12 +1,15 @@
-"""Pydantic models of what an analyzer returns: insights, focus-next goal and summary."""
+"""What an analyzer is given and returns: a transcript in; insights, focus and summary out."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from speaking_pipeline.domain.taxonomy import Category, is_valid_code
+from speaking_pipeline.domain.transcript import Word
 
 MAX_INSIGHTS = 5
 
@@ -61,3 +64,20 @@ class Analysis(BaseModel):
 
 def sort_by_severity(insights: list[Insight]) -> list[Insight]:
     return sorted(insights, key=lambda i: (i.severity.rank, -i.frequency))
+
+
+@dataclass(frozen=True)
+class AnalysisInput:
+    transcript: str
+    words: list[Word] = field(default_factory=list)
+    duration_secs: float | None = None
+    # code -> number of earlier sessions of this learner that showed it
+    recurring_codes: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnalyzerRun:
+    analysis: Analysis
+    # Recorded with every analysis so re-analysis can find work done by older versions.
+    analyzer_version: str
+    metadata: Mapping[str, object] = field(default_factory=dict)

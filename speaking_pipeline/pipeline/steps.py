@@ -7,21 +7,24 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
-
-from speaking_pipeline.analysis.base import AnalysisInput, Analyzer
-from speaking_pipeline.db import repository as repo
-from speaking_pipeline.db.engine import session_scope
-from speaking_pipeline.db.models import SessionStatus, SpeakingSession, Transcript
-from speaking_pipeline.domain.ids import is_session_id
-from speaking_pipeline.domain.schema import Analysis
-from speaking_pipeline.domain.verbatim import verbatim_only
+from speaking_pipeline.analysis.base import Analyzer
+from speaking_pipeline.db.repository import ProfileSummary, Repository
+from speaking_pipeline.domain.errors import SessionGoneError
+from speaking_pipeline.domain.verbatim import keep_verbatim
 from speaking_pipeline.storage.base import AudioStore
-from speaking_pipeline.transcription.base import Transcriber, TranscriptionError, Word
+from speaking_pipeline.transcription.base import Transcriber, TranscriptionError
 
-
-class SessionGoneError(RuntimeError):
-    """The session was deleted (or never existed); there is nothing to process."""
+__all__ = [
+    "AnalyzeOutcome",
+    "AudioGoneError",
+    "NoSpeechError",
+    "SessionGoneError",
+    "TranscribeOutcome",
+    "analyze_session",
+    "measure_fluency",
+    "refresh_learner_profile",
+    "transcribe_session",
+]
 
 
 class NoSpeechError(TranscriptionError):
@@ -50,66 +53,38 @@ class AnalyzeOutcome:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def _load(db: Any, session_id: str, *, lock: bool = False) -> SpeakingSession:
-    """The session row; with `lock`, held until the transaction ends, so that a deletion
-    waits for this write and then removes what it wrote (instead of the write landing
-    after the deletion)."""
-    if not is_session_id(session_id):
-        raise SessionGoneError(
-            "the partition key is not a session id (a UUID); was the partition added by hand?"
-        )
-    session = db.get(SpeakingSession, session_id, with_for_update=lock)
-    if session is None:
-        raise SessionGoneError(
-            f"no session {session_id}: it was deleted, or the partition was added by hand"
-        )
-    return session  # type: ignore[no-any-return]
-
-
 def transcribe_session(
-    db_url: str, session_id: str, store: AudioStore, transcriber: Transcriber
+    repo: Repository, session_id: str, store: AudioStore, transcriber: Transcriber
 ) -> TranscribeOutcome:
     """Transcribe the session's audio, store the transcript, then delete the audio.
 
     A transcript that is already stored is reused (the audio may be gone by then), so a
     retry or a re-run from the UI never needs the audio twice."""
     started = time.monotonic()
-    with session_scope(db_url) as db:
-        session = _load(db, session_id)
-        existing = db.scalar(select(Transcript).where(Transcript.session_id == session_id))
-        repo.move_status(
-            db,
-            session_id,
-            SessionStatus.TRANSCRIBING,
-            allowed_from=(SessionStatus.UPLOADED, SessionStatus.TRANSCRIBING, SessionStatus.FAILED),
-        )
-        key, language = session.audio_url, session.language
-        audio_gone = session.audio_deleted_at is not None
-
-    if existing is not None:
-        if key and not audio_gone:
-            _delete_audio(db_url, session_id, store, key)
+    job = repo.begin_transcription(session_id)
+    key = job.audio_key
+    if job.existing is not None:
+        if key and not job.audio_deleted:
+            _delete_audio(repo, session_id, store, key)
         return TranscribeOutcome(
             reused=True,
-            word_count=existing.word_count or 0,
-            language=existing.language,
+            word_count=job.existing.word_count,
+            language=job.existing.language,
             audio_deleted=True,
             seconds=time.monotonic() - started,
         )
-    if not key or audio_gone:
+    if not key or job.audio_deleted:
         raise AudioGoneError(
             f"session {session_id} has no audio left to transcribe", transient=False
         )
 
     with store.local_copy(key) as path:
-        result = transcriber.transcribe(path, language=language)
+        result = transcriber.transcribe(path, language=job.language)
     if not result.text.strip():
         raise NoSpeechError("no speech was recognised in the recording", transient=False)
 
-    with session_scope(db_url) as db:
-        _load(db, session_id, lock=True)
-        repo.store_transcript(db, session_id, result)
-    _delete_audio(db_url, session_id, store, key)
+    repo.save_transcript(session_id, result)
+    _delete_audio(repo, session_id, store, key)
     return TranscribeOutcome(
         reused=False,
         word_count=result.word_count,
@@ -119,61 +94,19 @@ def transcribe_session(
     )
 
 
-def _delete_audio(db_url: str, session_id: str, store: AudioStore, key: str) -> None:
+def _delete_audio(repo: Repository, session_id: str, store: AudioStore, key: str) -> None:
     # Privacy: the audio goes as soon as its transcript is safely stored.
     store.delete(key)
-    with session_scope(db_url) as db:
-        db.execute(
-            update(SpeakingSession)
-            .where(SpeakingSession.id == session_id)
-            .values(audio_deleted_at=repo.utcnow())
-        )
+    repo.mark_audio_deleted(session_id)
 
 
-def _keep_verbatim(analysis: Analysis, transcript: str) -> tuple[Analysis, int]:
-    """Enforce the verbatim rule at the storage boundary, whatever the analyzer did."""
-    kept = []
-    dropped = 0
-    for insight in analysis.insights:
-        examples = verbatim_only(insight.examples, transcript)[:3]
-        dropped += len(insight.examples) - len(examples)
-        if len(examples) >= 2:
-            kept.append(insight.model_copy(update={"examples": examples}))
-    return analysis.model_copy(update={"insights": kept}), dropped
-
-
-def analyze_session(db_url: str, session_id: str, analyzer: Analyzer) -> AnalyzeOutcome:
+def analyze_session(repo: Repository, session_id: str, analyzer: Analyzer) -> AnalyzeOutcome:
     """Analyse the stored transcript and replace the session's insights in one transaction."""
-    with session_scope(db_url) as db:
-        session = _load(db, session_id)
-        transcript = db.scalar(select(Transcript).where(Transcript.session_id == session_id))
-        if transcript is None:
-            raise RuntimeError(f"session {session_id} has no transcript to analyse")
-        repo.move_status(
-            db,
-            session_id,
-            SessionStatus.ANALYZING,
-            allowed_from=(SessionStatus.UPLOADED, SessionStatus.TRANSCRIBING, SessionStatus.FAILED),
-        )
-        words = [Word.model_validate(w) for w in (transcript.words or [])]
-        data = AnalysisInput(
-            transcript=transcript.text,
-            words=words,
-            duration_secs=session.duration_secs,
-            recurring_codes=repo.recurring_codes(db, session.user_id, excluding_session=session_id),
-        )
-
+    data = repo.begin_analysis(session_id)
     run = analyzer.analyze(data)
-    analysis, dropped = _keep_verbatim(run.analysis, data.transcript)
-
-    with session_scope(db_url) as db:
-        # Locked, and checked after the lock: deleted meanwhile means nothing is written.
-        _load(db, session_id, lock=True)
-        count = repo.replace_insights(
-            db,
-            session_id,
-            dataclasses.replace(run, analysis=analysis),
-        )
+    # The verbatim rule is enforced at the storage boundary, whatever the analyzer did.
+    analysis, dropped = keep_verbatim(run.analysis, data.transcript)
+    count = repo.save_analysis(session_id, dataclasses.replace(run, analysis=analysis))
     return AnalyzeOutcome(
         insight_count=count,
         codes=[i.code for i in analysis.insights],
@@ -183,31 +116,16 @@ def analyze_session(db_url: str, session_id: str, analyzer: Analyzer) -> Analyze
     )
 
 
-def measure_fluency(db_url: str, session_id: str) -> dict[str, Any]:
+def measure_fluency(repo: Repository, session_id: str) -> dict[str, Any]:
     """Compute the session's fluency metrics from its transcript and word timings."""
     from speaking_pipeline.analysis.fluency import compute_fluency
 
-    with session_scope(db_url) as db:
-        session = _load(db, session_id)
-        transcript = db.scalar(select(Transcript).where(Transcript.session_id == session_id))
-        if transcript is None:
-            raise RuntimeError(f"session {session_id} has no transcript to measure")
-        words = [Word.model_validate(w) for w in (transcript.words or [])]
-        metrics = compute_fluency(transcript.text, words, session.duration_secs)
-        values = metrics.model_dump(mode="json")
-        db.execute(
-            update(SpeakingSession).where(SpeakingSession.id == session_id).values(fluency=values)
-        )
-    return values  # type: ignore[no-any-return]
+    text, words, duration_secs = repo.timed_transcript(session_id)
+    values: dict[str, Any] = compute_fluency(text, words, duration_secs).model_dump(mode="json")
+    repo.save_fluency(session_id, values)
+    return values
 
 
-def refresh_learner_profile(db_url: str, session_id: str) -> dict[str, Any]:
+def refresh_learner_profile(repo: Repository, session_id: str) -> ProfileSummary:
     """Recompute the profile of the session's learner; returns a small summary."""
-    with session_scope(db_url) as db:
-        session = _load(db, session_id)
-        profile = repo.recompute_profile(db, session.user_id)
-        return {
-            "user_id": session.user_id,
-            "codes": len(profile.patterns),
-            "focus_areas": [f["code"] for f in (profile.focus_areas or [])],
-        }
+    return repo.refresh_profile_of_session(session_id)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from speaking_pipeline.db.repository import Repository
 from speaking_pipeline.pipeline.intake import request_processing
 
 
 class DirectQueue:
     name = "direct"
 
-    def __init__(self, db_url: str) -> None:
-        self.db_url = db_url
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
 
     def enqueue(self, session_id: str) -> None:
-        request_processing(self.db_url, session_id)
+        request_processing(self.repo, session_id)

@@ -9,6 +9,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from speaking_pipeline.config import MissingSettingError, Settings
+from speaking_pipeline.domain.errors import PipelineError
 from speaking_pipeline.security.qstash_signature import PROCESS_FAILED_PATH, destination_url
 from speaking_pipeline.vendor_errors import scrub
 
@@ -35,12 +36,8 @@ def retry_delays_secs(retries: int = DELIVERY_RETRIES) -> list[float]:
     return [min(RETRY_DELAY_CAP_MS, RETRY_DELAY_BASE_MS * 2**n) / 1000 for n in range(retries)]
 
 
-class QueueError(RuntimeError):
+class QueueError(PipelineError):
     """Publishing failed; `transient` says whether trying again later may help."""
-
-    def __init__(self, message: str, *, transient: bool) -> None:
-        super().__init__(message)
-        self.transient = transient
 
 
 class QStashQueue:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from speaking_pipeline.config import DEFAULT_OPENAI_TRANSCRIBE_MODEL
 from speaking_pipeline.transcription.base import TranscriptionError, TranscriptResult, Word
 from speaking_pipeline.vendor_sdk import OPENAI, SdkProvider
 
@@ -18,8 +19,6 @@ log = logging.getLogger(__name__)
 
 #: The API refuses request bodies over 25 MB.
 API_MAX_BYTES = 25 * 1024 * 1024
-DEFAULT_MODEL = "whisper-1"
-OPENAI_URL = "https://api.openai.com/v1"
 # Extensions the API accepts, with the MIME type to declare for each.
 SUPPORTED_TYPES = {
     "flac": "audio/flac",
@@ -45,7 +44,7 @@ class OpenAITranscriber(SdkProvider["openai.OpenAI"]):
     model_variable = "OPENAI_TRANSCRIBE_MODEL"
     purpose = "TRANSCRIBER=openai"
 
-    model: str = DEFAULT_MODEL
+    model: str = DEFAULT_OPENAI_TRANSCRIBE_MODEL
     timeout_secs: float = 600.0
     max_upload_bytes: int = API_MAX_BYTES
     max_piece_secs: float = 600.0

@@ -1,7 +1,7 @@
 """Our own providers for fault injection: a fast transcriber, and wrappers that fail or block.
 
-They implement the Transcriber/Analyzer protocols and reach the Dagster run through resource
-subclasses whose get_transcriber()/get_analyzer() return them (`provider_resources`)."""
+They implement the Transcriber/Analyzer protocols and are handed to a Dagster run as the
+`transcriber` and `analyzer` resources themselves (`provider_resources`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from pathlib import Path
 
 from speaking_pipeline.analysis.base import AnalysisError, AnalysisInput, Analyzer, AnalyzerRun
 from speaking_pipeline.analysis.heuristic import HeuristicAnalyzer
-from speaking_pipeline.defs.resources import AnalyzerResource, TranscriberResource
 from speaking_pipeline.transcription.base import (
     Transcriber,
     TranscriptionError,
@@ -250,36 +249,14 @@ def analyzer_from_spec(spec: str) -> Analyzer:
     raise ValueError(f"unknown analyzer spec {spec!r}")
 
 
-# Dagster resources are pydantic config objects and cannot hold a live provider, so they
-# name one registered here; runs execute in this process, where the registry lives.
-_REGISTRY: dict[str, object] = {}
-
-
-class FakeTranscriberResource(TranscriberResource):
-    key: str
-
-    def get_transcriber(self) -> Transcriber:
-        return _REGISTRY[self.key]  # type: ignore[return-value]
-
-
-class FakeAnalyzerResource(AnalyzerResource):
-    key: str
-
-    def get_analyzer(self) -> Analyzer:
-        return _REGISTRY[self.key]  # type: ignore[return-value]
-
-
 def provider_resources(
     transcriber: Transcriber | None = None, analyzer: Analyzer | None = None
 ) -> dict[str, object]:
     """Resource overrides for `execute_in_process(resources=...)`: the fast transcriber and
     the heuristic analyzer unless others are given."""
-    chosen_transcriber = transcriber or FastTranscriber()
-    chosen_analyzer = analyzer or HeuristicAnalyzer()
-    t_key, a_key = f"t{id(chosen_transcriber)}", f"a{id(chosen_analyzer)}"
-    _REGISTRY[t_key] = chosen_transcriber
-    _REGISTRY[a_key] = chosen_analyzer
+    # The assets take ResourceParam[Transcriber] / ResourceParam[Analyzer]: Dagster hands a
+    # plain object given as a resource to them as it is.
     return {
-        "transcriber": FakeTranscriberResource(key=t_key),
-        "analyzer": FakeAnalyzerResource(key=a_key),
+        "transcriber": transcriber or FastTranscriber(),
+        "analyzer": analyzer or HeuristicAnalyzer(),
     }

@@ -123,7 +123,7 @@ async def process(request: Request) -> JSONResponse:
     session_id = _session_id(body)
     receipt = (delivery.jti, delivery.expires_at) if delivery.jti else None
     outcome = await run_in_threadpool(
-        lambda: request_processing(d.db_url, session_id, receipt=receipt)
+        lambda: request_processing(d.repo, session_id, receipt=receipt)
     )
     _log_delivery(request, "process", f"{session_id} {outcome.value}")
     if outcome is Intake.NOT_FOUND:
@@ -148,7 +148,7 @@ async def process_failed(request: Request) -> JSONResponse:
         ) from None
     session_id = _session_id(source)
     status = callback.get("status") if isinstance(callback, dict) else None
-    marked = await run_in_threadpool(record_delivery_failure, d.db_url, d.store, session_id)
+    marked = await run_in_threadpool(record_delivery_failure, d.repo, d.services.store, session_id)
     _log_delivery(
         request,
         "process-failed",

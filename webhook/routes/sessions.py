@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,19 +12,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from speaking_pipeline.audio.probe import AudioInfo, InvalidAudioError, probe_audio, sniff_extension
-from speaking_pipeline.db import repository as repo
-from speaking_pipeline.db.engine import session_scope
-from speaking_pipeline.db.models import SessionStatus, SpeakingSession
-from speaking_pipeline.orchestration import register_uploaded_audio, remove_session_partition
-from speaking_pipeline.storage.base import audio_key
+from speaking_pipeline.pipeline import sessions as use_cases
 from webhook.auth import learner_id
-from webhook.deps import AppDeps, deps
+from webhook.deps import deps
 from webhook.errors import ApiError
 from webhook.forms import page_query, session_id_param, upload_fields
 from webhook.serializers import session_detail, session_summary
 from webhook.uploads import read_upload
-
-logger = logging.getLogger(__name__)
 
 
 def _probe(path: Path) -> AudioInfo:
@@ -37,61 +30,6 @@ def _probe(path: Path) -> AudioInfo:
         return probe_audio(path)
     except InvalidAudioError as error:
         raise ApiError(400, "INVALID_AUDIO", str(error)) from error
-
-
-def _store_session(
-    d: AppDeps,
-    external_id: str,
-    path: Path,
-    info: AudioInfo,
-    duration: float,
-    language: str,
-    topic: str | None,
-) -> SpeakingSession:
-    with session_scope(d.db_url) as db:
-        user = repo.get_or_create_user(db, external_id)
-        session = SpeakingSession(
-            user_id=user.id,
-            status=SessionStatus.CREATED,
-            # The decoded length beats the client's claim; the claim covers undecodable lengths.
-            duration_secs=info.duration_secs or duration,
-            language=language,
-            topic=topic,
-            audio_format=info.extension,
-        )
-        db.add(session)
-        db.flush()
-        key = audio_key(user.id, session.id, info.extension)
-        # Recorded before the bytes are stored, so an upload cut short can be cleaned up.
-        session.audio_url = key
-        session_id = session.id
-    with path.open("rb") as data:
-        d.store.put(key, data, info.mime_type)
-    with session_scope(d.db_url) as db:
-        stored = db.get(SpeakingSession, session_id)
-        assert stored is not None
-        stored.status = SessionStatus.UPLOADED
-    register_uploaded_audio(
-        d.instance,
-        session_id,
-        audio_format=info.extension,
-        size_bytes=path.stat().st_size,
-        duration_secs=info.duration_secs,
-    )
-    try:
-        d.queue.enqueue(session_id)
-    except Exception as error:
-        # The upload is safe in storage and the stuck-session sensor relaunches it; the
-        # learner should not be asked to upload again.
-        logger.warning(
-            "enqueue of %s failed (%s); left for the stuck-session sensor",
-            session_id,
-            type(error).__name__,
-        )
-    with session_scope(d.db_url) as db:
-        result = db.get(SpeakingSession, session_id)
-        assert result is not None
-        return result
 
 
 async def create_session(request: Request) -> JSONResponse:
@@ -108,7 +46,15 @@ async def create_session(request: Request) -> JSONResponse:
         await form.audio.close()
         info = await run_in_threadpool(_probe, path)
         session = await run_in_threadpool(
-            _store_session, d, external_id, path, info, duration, language, topic
+            lambda: use_cases.create_session(
+                d.services,
+                external_id,
+                path,
+                info,
+                duration=duration,
+                language=language,
+                topic=topic,
+            )
         )
     return JSONResponse(
         {
@@ -128,17 +74,13 @@ async def list_sessions(request: Request) -> JSONResponse:
     page, limit = query_args.page, query_args.limit
 
     def query() -> dict[str, object]:
-        with session_scope(d.db_url) as db:
-            user = repo.find_user(db, external_id)
-            if user is None:
-                return {"sessions": [], "total": 0, "page": page, "limit": limit}
-            rows, total = repo.list_sessions(db, user, page=page, limit=limit)
-            return {
-                "sessions": [session_summary(s) for s in rows],
-                "total": total,
-                "page": page,
-                "limit": limit,
-            }
+        rows, total = d.repo.owned_sessions(external_id, page=page, limit=limit)
+        return {
+            "sessions": [session_summary(s) for s in rows],
+            "total": total,
+            "page": page,
+            "limit": limit,
+        }
 
     return JSONResponse(await run_in_threadpool(query))
 
@@ -155,12 +97,10 @@ async def get_session(request: Request) -> JSONResponse:
         raise _not_found()
 
     def query() -> dict[str, object]:
-        with session_scope(d.db_url) as db:
-            user = repo.find_user(db, external_id)
-            session = repo.owned_session(db, user, session_id) if user else None
-            if session is None:
-                raise _not_found()
-            return session_detail(session)
+        session = d.repo.owned_session(external_id, session_id)
+        if session is None:
+            raise _not_found()
+        return session_detail(session)
 
     return JSONResponse(await run_in_threadpool(query))
 
@@ -172,22 +112,9 @@ async def delete_session(request: Request) -> JSONResponse:
     if session_id is None:
         raise _not_found()
 
-    def remove() -> None:
-        with session_scope(d.db_url) as db:
-            user = repo.find_user(db, external_id)
-            session = repo.owned_session(db, user, session_id) if user else None
-            if session is None:
-                raise _not_found()
-            key = session.audio_url if session.audio_deleted_at is None else None
-            user_id = session.user_id
-            db.delete(session)
-        if key:
-            d.store.delete(key)
-        with session_scope(d.db_url) as db:
-            repo.recompute_profile(db, user_id)
-        remove_session_partition(d.instance, session_id)
-
-    await run_in_threadpool(remove)
+    deleted = await run_in_threadpool(use_cases.delete_session, d.services, external_id, session_id)
+    if not deleted:
+        raise _not_found()
     return JSONResponse({"ok": True})
 
 

@@ -50,9 +50,9 @@ def configured_analyzer_version() -> str | None:
     # Any failure (a provider without its key, a missing optional module) only means the
     # version is unknown here, which the models handle; it must not fail the dbt run.
     try:
-        from speaking_pipeline.providers import build_analyzer
+        from speaking_pipeline.providers import analyzer_version
 
-        return build_analyzer(get_settings()).version
+        return analyzer_version(get_settings())
     except Exception as exc:
         logger.warning("configured analyzer unavailable (%s)", type(exc).__name__)
         return None

@@ -5,14 +5,12 @@ from __future__ import annotations
 import getpass
 import logging
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 from filelock import FileLock
-from sqlalchemy.engine import make_url
 
-from speaking_pipeline.db.urls import sqlalchemy_url
+from speaking_pipeline.db.urls import connection_parts
 
 logger = logging.getLogger(__name__)
 
@@ -24,13 +22,6 @@ PASSWORD_ENV = "DBT_ENV_SECRET_SP_DBT_PASSWORD"
 analytics_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
-def _query_value(query: Mapping[str, str | tuple[str, ...]], name: str) -> str | None:
-    value = query.get(name)
-    if isinstance(value, tuple):
-        return value[0] if value else None
-    return value
-
-
 def dbt_connection_env(
     database_url: str, *, schema: str = DEFAULT_ANALYTICS_SCHEMA
 ) -> dict[str, str]:
@@ -39,11 +30,10 @@ def dbt_connection_env(
     Accepts `postgresql://user:pass@host:port/db` and the socket form
     `postgresql://user:@/db?host=/socket/dir` (libpq, and so dbt-postgres, takes a directory
     as host). Percent-encoded parts are decoded."""
-    # SQLAlchemy's URL parser already handles percent-encoding and query parameters.
-    url = make_url(sqlalchemy_url(database_url))
-    host = url.host or _query_value(url.query, "host") or "localhost"
-    port = url.port or _query_value(url.query, "port") or 5432
-    user = url.username or getpass.getuser()
+    url = connection_parts(database_url)
+    host = url.host or url.query.get("host") or "localhost"
+    port = url.port or url.query.get("port") or 5432
+    user = url.user or getpass.getuser()
     env = {
         "SP_DBT_HOST": host,
         "SP_DBT_PORT": str(port),
@@ -53,7 +43,7 @@ def dbt_connection_env(
         "SP_DBT_DBNAME": url.database or user,
         "SP_DBT_SCHEMA": schema,
     }
-    sslmode = _query_value(url.query, "sslmode")
+    sslmode = url.query.get("sslmode")
     if sslmode:
         env["SP_DBT_SSLMODE"] = sslmode
     return env

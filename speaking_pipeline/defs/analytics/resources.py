@@ -13,7 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource
 from dagster_dbt.dbt_manifest import DbtManifestParam
 from pydantic import Field
 
-from speaking_pipeline.config import get_settings
+from speaking_pipeline.config import MissingSettingError, Settings
 from speaking_pipeline.defs.analytics.project import (
     DEFAULT_ANALYTICS_SCHEMA,
     analytics_project,
@@ -59,12 +59,11 @@ class AnalyticsDbtResource(DbtCliResource):
     )
 
     def connection_env(self) -> dict[str, str]:
-        url = self.database_url or get_settings().database_url
+        # As for the app's database resource: the URL is in the run's environment (`up`
+        # exports it, the embedded server's too); a resource never starts a server.
+        url = self.database_url or Settings().database_url
         if not url:
-            # As for the app's own database resource: no DATABASE_URL means the embedded server.
-            from speaking_pipeline.db.engine import resolve_database_urls
-
-            url = resolve_database_urls(get_settings())[0]
+            raise MissingSettingError("DATABASE_URL", "the dbt analytics")
         return dbt_connection_env(url, schema=self.analytics_schema)
 
     def cli(

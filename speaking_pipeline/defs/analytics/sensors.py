@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from dagster import (
     DagsterRunStatus,
     DefaultSensorStatus,
+    ResourceParam,
     RunRequest,
     RunsFilter,
     SensorEvaluationContext,
@@ -12,10 +15,8 @@ from dagster import (
     sensor,
 )
 
-from speaking_pipeline.db import repository as repo
-from speaking_pipeline.db.engine import session_scope
+from speaking_pipeline.db.repository import Repository
 from speaking_pipeline.defs.analytics.project import DEFAULT_ANALYTICS_SCHEMA
-from speaking_pipeline.defs.resources import DatabaseResource
 
 DBT_JOB_NAME = "dbt_analytics_job"
 # The first staging model: when it exists, `dbt build` has run on this database.
@@ -38,14 +39,13 @@ _ACTIVE = [
     ),
 )
 def analytics_bootstrap_sensor(
-    context: SensorEvaluationContext, database: DatabaseResource
+    context: SensorEvaluationContext, database: ResourceParam[Repository]
 ) -> RunRequest | SkipReason:
-    with session_scope(database.get_url()) as db:
-        if repo.relation_exists(db, DEFAULT_ANALYTICS_SCHEMA, PROBE_MODEL):
-            return SkipReason("the analytics models exist")
+    if database.relation_exists(DEFAULT_ANALYTICS_SCHEMA, PROBE_MODEL):
+        return SkipReason("the analytics models exist")
     active = context.instance.get_runs(RunsFilter(job_name=DBT_JOB_NAME, statuses=_ACTIVE), limit=1)
     if active:
         return SkipReason("a dbt build is already under way")
     # One attempt per hour at most (the run_key), should the build fail.
-    hour = repo.utcnow().strftime("%Y-%m-%dT%H")
+    hour = datetime.now(UTC).strftime("%Y-%m-%dT%H")
     return RunRequest(run_key=f"analytics-bootstrap:{hour}", tags={"speaking/kind": "bootstrap"})

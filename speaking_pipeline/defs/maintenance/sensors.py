@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from dagster import DefaultSensorStatus, SensorEvaluationContext, SkipReason, sensor
+from dagster import (
+    DefaultSensorStatus,
+    ResourceParam,
+    SensorEvaluationContext,
+    SkipReason,
+    sensor,
+)
 
-from speaking_pipeline.defs.resources import AudioStoreResource, DatabaseResource
+from speaking_pipeline.db.repository import Repository
+from speaking_pipeline.defs.maintenance.workers import sweep
 from speaking_pipeline.pipeline.failing import sweep_audio
-from speaking_pipeline.run_sweeper import sweep
+from speaking_pipeline.storage.base import AudioStore
 
 RUN_SWEEP_INTERVAL = 15
 AUDIO_SWEEP_INTERVAL = 60
@@ -41,12 +48,14 @@ def run_worker_sweeper(context: SensorEvaluationContext) -> SkipReason:
     ),
 )
 def leftover_audio_sensor(
-    context: SensorEvaluationContext, database: DatabaseResource, audio_store: AudioStoreResource
+    context: SensorEvaluationContext,
+    database: ResourceParam[Repository],
+    audio_store: ResourceParam[AudioStore],
 ) -> SkipReason:
-    result = sweep_audio(database.get_url(), audio_store.get_store())
+    result = sweep_audio(database, audio_store)
     if result.ended_sessions or result.orphans:
         context.log.warning(
-            "deleted leftover audio: %d of ended sessions, %d with no session",
+            "deleted leftover audio: %d of ended sessions, %d with no live session",
             result.ended_sessions,
             result.orphans,
         )

@@ -12,24 +12,23 @@ from dagster import (
     Jitter,
     MaterializeResult,
     MetadataValue,
+    ResourceParam,
     RetryPolicy,
     RetryRequested,
     asset,
 )
 
-from speaking_pipeline.analysis.base import AnalysisError
-from speaking_pipeline.config import MissingSettingError
+from speaking_pipeline.analysis.base import Analyzer
+from speaking_pipeline.config import MissingSettingError, Settings
 from speaking_pipeline.db.errors import is_unavailable
-from speaking_pipeline.defs.resources import (
-    AnalyzerResource,
-    AudioStoreResource,
-    DatabaseResource,
-    TranscriberResource,
-)
+from speaking_pipeline.db.repository import Repository
 from speaking_pipeline.defs.sessions.partitions import sessions_partitions
+from speaking_pipeline.domain.errors import PipelineError, SessionGoneError
 from speaking_pipeline.domain.failures import Reason
 from speaking_pipeline.pipeline import steps
-from speaking_pipeline.transcription.base import TranscriptionError
+from speaking_pipeline.providers import analyzer_version
+from speaking_pipeline.storage.base import AudioStore
+from speaking_pipeline.transcription.base import Transcriber, TranscriptionError
 
 # Bump when the step's logic changes, so the UI shows which partitions are stale.
 TRANSCRIPT_CODE_VERSION = "transcript-1"
@@ -38,15 +37,9 @@ INSIGHTS_CODE_VERSION = "insights-1"
 
 def _insights_code_version() -> str:
     """The step's version plus the configured analyzer's (model, prompt, rules), so that
-    switching analyzer or bumping a prompt marks every analysed partition stale in the UI."""
-    from speaking_pipeline.config import get_settings
-    from speaking_pipeline.providers import build_analyzer
-
-    try:
-        analyzer = build_analyzer(get_settings()).version
-    except Exception:  # a misconfigured analyzer must not stop the code location loading
-        analyzer = "unconfigured"
-    return f"{INSIGHTS_CODE_VERSION}+{analyzer}"
+    switching analyzer or bumping a prompt marks every analysed partition stale in the UI.
+    Read from the settings; no analyzer is built while the code location loads."""
+    return f"{INSIGHTS_CODE_VERSION}+{analyzer_version(Settings())}"
 
 
 FLUENCY_CODE_VERSION = "fluency-1"
@@ -85,8 +78,17 @@ def _permanent(step: str, error: Exception, reason: Reason) -> Failure:
     )
 
 
-def _gone(step: str, error: Exception) -> Failure:
-    return _permanent(step, error, Reason.AUDIO_MISSING)
+def _reason_of(step: str, error: PipelineError) -> Reason:
+    """Which learner message a permanent error of `step` stands for."""
+    if isinstance(error, steps.NoSpeechError):
+        return Reason.NO_SPEECH
+    if isinstance(error, steps.AudioGoneError | SessionGoneError):
+        return Reason.AUDIO_MISSING
+    if isinstance(error, TranscriptionError):
+        return Reason.UNREADABLE_AUDIO
+    if step == "insights":
+        return Reason.ANALYSIS_FAILED
+    return Reason.INTERNAL
 
 
 # A database outage outlasts the provider backoff (2, 6, 14 s): its own retries wait up to a
@@ -110,23 +112,25 @@ def _database_retry(context: AssetExecutionContext, error: BaseException) -> Ret
 
 
 @contextmanager
-def _database_errors_retried(context: AssetExecutionContext) -> Iterator[None]:
+def _failures_of(step: str, context: AssetExecutionContext) -> Iterator[None]:
+    """A permanent error (a missing setting, a deleted session, an unusable recording or
+    reply) fails the step for good; a transient one is raised for the RetryPolicy; an
+    unreachable database asks for the longer database retries."""
     try:
         yield
+    except MissingSettingError as error:
+        raise _permanent(step, error, Reason.INTERNAL) from error
+    except PipelineError as error:
+        if not error.transient:
+            raise _permanent(step, error, _reason_of(step, error)) from error
+        raise
     except (Failure, RetryRequested):
         raise
     except Exception as error:
         if is_unavailable(error):
+            # `from None`: the database error's text stays out of Dagster's event log.
             raise _database_retry(context, error) from None
         raise
-
-
-def _transcription_reason(error: TranscriptionError) -> Reason:
-    if isinstance(error, steps.NoSpeechError):
-        return Reason.NO_SPEECH
-    if isinstance(error, steps.AudioGoneError):
-        return Reason.AUDIO_MISSING
-    return Reason.UNREADABLE_AUDIO
 
 
 @asset(
@@ -140,28 +144,15 @@ def _transcription_reason(error: TranscriptionError) -> Reason:
 )
 def transcript(
     context: AssetExecutionContext,
-    database: DatabaseResource,
-    audio_store: AudioStoreResource,
-    transcriber: TranscriberResource,
+    database: ResourceParam[Repository],
+    audio_store: ResourceParam[AudioStore],
+    transcriber: ResourceParam[Transcriber],
 ) -> MaterializeResult[None]:
     """The session's transcript with word timings; the audio is deleted once it is stored."""
-    session_id = context.partition_key
-    try:
-        with _database_errors_retried(context):
-            outcome = steps.transcribe_session(
-                database.get_url(),
-                session_id,
-                audio_store.get_store(),
-                transcriber.get_transcriber(),
-            )
-    except steps.SessionGoneError as error:
-        raise _gone("transcript", error) from error
-    except MissingSettingError as error:
-        raise _permanent("transcript", error, Reason.INTERNAL) from error
-    except TranscriptionError as error:
-        if not error.transient:
-            raise _permanent("transcript", error, _transcription_reason(error)) from error
-        raise
+    with _failures_of("transcript", context):
+        outcome = steps.transcribe_session(
+            database, context.partition_key, audio_store, transcriber
+        )
     return MaterializeResult(
         metadata={
             "word_count": outcome.word_count,
@@ -183,21 +174,13 @@ def transcript(
     kinds={"postgres"},
 )
 def insights(
-    context: AssetExecutionContext, database: DatabaseResource, analyzer: AnalyzerResource
+    context: AssetExecutionContext,
+    database: ResourceParam[Repository],
+    analyzer: ResourceParam[Analyzer],
 ) -> MaterializeResult[None]:
     """Up to five recurring-pattern insights, a focus-next goal and a summary."""
-    session_id = context.partition_key
-    try:
-        with _database_errors_retried(context):
-            outcome = steps.analyze_session(database.get_url(), session_id, analyzer.get_analyzer())
-    except steps.SessionGoneError as error:
-        raise _gone("insights", error) from error
-    except MissingSettingError as error:
-        raise _permanent("insights", error, Reason.INTERNAL) from error
-    except AnalysisError as error:
-        if not error.transient:
-            raise _permanent("insights", error, Reason.ANALYSIS_FAILED) from error
-        raise
+    with _failures_of("insights", context):
+        outcome = steps.analyze_session(database, context.partition_key, analyzer)
     metadata: dict[str, object] = {
         "insight_count": outcome.insight_count,
         "codes": MetadataValue.json(outcome.codes),
@@ -220,13 +203,12 @@ def insights(
     code_version=FLUENCY_CODE_VERSION,
     kinds={"postgres"},
 )
-def fluency(context: AssetExecutionContext, database: DatabaseResource) -> MaterializeResult[None]:
+def fluency(
+    context: AssetExecutionContext, database: ResourceParam[Repository]
+) -> MaterializeResult[None]:
     """Speech rate, pauses, mean length of run and lexical diversity (docs/fluency.md)."""
-    try:
-        with _database_errors_retried(context):
-            metrics = steps.measure_fluency(database.get_url(), context.partition_key)
-    except steps.SessionGoneError as error:
-        raise _gone("fluency", error) from error
+    with _failures_of("fluency", context):
+        metrics = steps.measure_fluency(database, context.partition_key)
     return MaterializeResult(
         metadata={k: v for k, v in metrics.items() if isinstance(v, int | float)}  # type: ignore[arg-type]
     )
@@ -240,18 +222,15 @@ def fluency(context: AssetExecutionContext, database: DatabaseResource) -> Mater
     kinds={"postgres"},
 )
 def pattern_profile(
-    context: AssetExecutionContext, database: DatabaseResource
+    context: AssetExecutionContext, database: ResourceParam[Repository]
 ) -> MaterializeResult[None]:
     """The learner's long-term pattern profile, recomputed from all their stored insights."""
-    try:
-        with _database_errors_retried(context):
-            summary = steps.refresh_learner_profile(database.get_url(), context.partition_key)
-    except steps.SessionGoneError as error:
-        raise _gone("pattern_profile", error) from error
+    with _failures_of("pattern_profile", context):
+        summary = steps.refresh_learner_profile(database, context.partition_key)
     return MaterializeResult(
         metadata={
-            "user_id": summary["user_id"],
-            "codes": summary["codes"],
-            "focus_areas": MetadataValue.json(summary["focus_areas"]),
+            "user_id": summary.user_id,
+            "codes": summary.codes,
+            "focus_areas": MetadataValue.json(summary.focus_areas),
         }
     )

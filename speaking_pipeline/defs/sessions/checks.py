@@ -13,7 +13,6 @@ ERROR) shows on the session's partition without failing the learner's session.""
 
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from dagster import (
     AssetCheckExecutionContext,
@@ -25,17 +24,16 @@ from dagster import (
     Jitter,
     MetadataValue,
     PreviewWarning,
+    ResourceParam,
     RetryPolicy,
     multi_asset_check,
 )
-from sqlalchemy import select
 
-from speaking_pipeline.db.engine import session_scope
-from speaking_pipeline.db.models import InsightRow, SpeakingSession, Transcript
-from speaking_pipeline.defs.resources import AudioStoreResource, DatabaseResource
+from speaking_pipeline.db.repository import Repository
 from speaking_pipeline.defs.sessions.assets import insights, transcript
 from speaking_pipeline.defs.sessions.partitions import sessions_partitions
 from speaking_pipeline.domain import checks as rules
+from speaking_pipeline.storage.base import AudioStore
 
 
 def _spec(name: str, asset: object, description: str) -> AssetCheckSpec:
@@ -66,31 +64,6 @@ INSIGHTS_CHECKS = [
 ]
 
 
-@dataclass(frozen=True)
-class _Stored:
-    transcript: str | None
-    audio_key: str | None
-    audio_marked_deleted: bool
-    insights: list[rules.StoredInsight]
-
-
-def _load(url: str, session_id: str) -> _Stored | None:
-    with session_scope(url) as db:
-        session = db.get(SpeakingSession, session_id)
-        if session is None:
-            return None
-        text = db.scalar(select(Transcript.text).where(Transcript.session_id == session_id))
-        rows = db.execute(
-            select(InsightRow.code, InsightRow.examples).where(InsightRow.session_id == session_id)
-        ).all()
-        return _Stored(
-            transcript=text,
-            audio_key=session.audio_url,
-            audio_marked_deleted=session.audio_deleted_at is not None,
-            insights=[rules.StoredInsight(code, list(examples or [])) for code, examples in rows],
-        )
-
-
 def _result(key: AssetCheckKey, outcome: rules.CheckOutcome) -> AssetCheckResult:
     metadata = {
         k: MetadataValue.json(v) if isinstance(v, list) else v for k, v in outcome.metadata.items()
@@ -117,10 +90,10 @@ checks_retry = RetryPolicy(max_retries=2, delay=1, backoff=Backoff.EXPONENTIAL, 
 @multi_asset_check(specs=TRANSCRIPT_CHECKS, can_subset=True, retry_policy=checks_retry)
 def transcript_checks(
     context: AssetCheckExecutionContext,
-    database: DatabaseResource,
-    audio_store: AudioStoreResource,
+    database: ResourceParam[Repository],
+    audio_store: ResourceParam[AudioStore],
 ) -> Iterator[AssetCheckResult]:
-    stored = _load(database.get_url(), context.partition_key)
+    stored = database.stored_for_checks(context.partition_key)
     if stored is None:
         # A session deleted while its run was going has nothing left to judge.
         context.log.info("session %s is gone; nothing to check", context.partition_key)
@@ -133,26 +106,27 @@ def transcript_checks(
             outcome = rules.audio_deleted(
                 had_audio=key is not None,
                 marked_deleted=stored.audio_marked_deleted,
-                still_stored=audio_store.get_store().exists(key) if key else False,
+                still_stored=audio_store.exists(key) if key else False,
             )
         yield _result(AssetCheckKey(transcript.key, name), outcome)
 
 
 @multi_asset_check(specs=INSIGHTS_CHECKS, can_subset=True, retry_policy=checks_retry)
 def insights_checks(
-    context: AssetCheckExecutionContext, database: DatabaseResource
+    context: AssetCheckExecutionContext, database: ResourceParam[Repository]
 ) -> Iterator[AssetCheckResult]:
-    stored = _load(database.get_url(), context.partition_key)
+    stored = database.stored_for_checks(context.partition_key)
     if stored is None:
         context.log.info("session %s is gone; nothing to check", context.partition_key)
         return
+    stored_insights = stored.insights
     for name in _selected(context, INSIGHTS_CHECKS):
         if name == "at_most_five_insights":
-            outcome = rules.at_most_five_insights(len(stored.insights))
+            outcome = rules.at_most_five_insights(len(stored_insights))
         elif name == "examples_are_verbatim":
-            outcome = rules.examples_are_verbatim(stored.insights, stored.transcript)
+            outcome = rules.examples_are_verbatim(stored_insights, stored.transcript)
         else:
-            outcome = rules.codes_in_taxonomy([i.code for i in stored.insights])
+            outcome = rules.codes_in_taxonomy([i.code for i in stored_insights])
         yield _result(AssetCheckKey(insights.key, name), outcome)
 
 

@@ -3,7 +3,7 @@
 import os
 import time
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from dagster import (
     DagsterEvent,
@@ -11,6 +11,8 @@ from dagster import (
     DagsterRun,
     DagsterRunStatus,
     DefaultSensorStatus,
+    ResourceParam,
+    RetryRequested,
     RunFailureSensorContext,
     RunRequest,
     RunsFilter,
@@ -23,13 +25,10 @@ from dagster import (
     sensor,
 )
 
-from speaking_pipeline.db import repository as repo
-from speaking_pipeline.db.engine import session_scope
-from speaking_pipeline.db.models import SessionStatus
-from speaking_pipeline.defs.resources import AudioStoreResource, DatabaseResource
-from speaking_pipeline.defs.sessions.assets import insights
+from speaking_pipeline.db.repository import Repository
+from speaking_pipeline.defs.sessions.assets import fluency, insights, pattern_profile, transcript
+from speaking_pipeline.defs.sessions.checks import insights_checks, transcript_checks
 from speaking_pipeline.defs.sessions.jobs import process_session_job, reanalyze_sessions_job
-from speaking_pipeline.defs.sessions.partitions import sessions_partitions
 from speaking_pipeline.domain.failures import (
     FAILURE_REASON_TAG,
     FAILURE_STEP_TAG,
@@ -40,9 +39,11 @@ from speaking_pipeline.domain.failures import (
     reason_of,
 )
 from speaking_pipeline.domain.ids import is_session_id
+from speaking_pipeline.domain.lifecycle import Event, SessionStatus
 from speaking_pipeline.domain.recovery import Recovery, StuckSession, decide
 from speaking_pipeline.pipeline.failing import fail_session
 from speaking_pipeline.pipeline.intake import request_processing
+from speaking_pipeline.storage.base import AudioStore
 
 WILL_RETRY_TAG = "dagster/will_retry"
 PARTITION_TAG = "dagster/partition"
@@ -52,6 +53,16 @@ STATUS_SENSOR_INTERVAL = 2
 # ANALYZING), so both report their outcome.
 SESSION_JOBS = [process_session_job, reanalyze_sessions_job]
 SESSION_JOB_NAMES = {job.name for job in SESSION_JOBS}
+# How a failure message names each step; keyed by the definitions' own names, so a renamed
+# asset or check cannot fall out of step with it.
+STEP_NAMES = {
+    transcript.op.name: "transcription",
+    insights.op.name: "analysis",
+    fluency.op.name: "fluency metrics",
+    pattern_profile.op.name: "profile update",
+    transcript_checks.node_def.name: "transcript checks",
+    insights_checks.node_def.name: "insight checks",
+}
 
 
 def _session_of(tags: Mapping[str, str]) -> str | None:
@@ -59,6 +70,16 @@ def _session_of(tags: Mapping[str, str]) -> str | None:
     the UI): its run already failed saying so, and there is no row to update."""
     key = tags.get(PARTITION_TAG)
     return key if is_session_id(key) else None
+
+
+def run_tags(session_id: str, user_id: str, uploaded: datetime) -> dict[str, str]:
+    """Run tags analysts filter by: the session, its learner's internal id (never the
+    external id or any learner text) and the upload date."""
+    return {
+        "speaking/session": session_id,
+        "speaking/user": user_id,
+        "speaking/uploaded": uploaded.date().isoformat(),
+    }
 
 
 def intake_run_key(session_id: str) -> str:
@@ -72,35 +93,24 @@ def intake_run_key(session_id: str) -> str:
     description="Launches one processing run per requested session (run_key dedupes).",
 )
 def session_intake_sensor(
-    context: SensorEvaluationContext, database: DatabaseResource
+    context: SensorEvaluationContext, database: ResourceParam[Repository]
 ) -> SensorResult | SkipReason:
-    with session_scope(database.get_url()) as db:
-        pending = repo.requested_sessions(db, limit=100)
+    pending = database.requested_sessions(limit=100)
     if not pending:
         return SkipReason("no session waiting")
     # Dagster skips a RunRequest whose run_key this sensor already used, so a session
-    # requested twice still gets one run.
+    # requested twice still gets one run. The partitions exist already: the upload adds
+    # each one before its session counts as UPLOADED (pipeline/sessions.py).
     return SensorResult(
         run_requests=[
             RunRequest(
-                run_key=intake_run_key(s.session_id), partition_key=s.session_id, tags=run_tags(s)
+                run_key=intake_run_key(s.id),
+                partition_key=s.id,
+                tags=run_tags(s.id, s.user_id, s.created_at),
             )
             for s in pending
-        ],
-        dynamic_partitions_requests=[
-            sessions_partitions.build_add_request([s.session_id for s in pending])
-        ],
+        ]
     )
-
-
-def run_tags(session: repo.SessionRef) -> dict[str, str]:
-    """Run tags analysts filter by: the session, its learner's internal id (never the
-    external id or any learner text) and the upload date."""
-    return {
-        "speaking/session": session.session_id,
-        "speaking/user": session.user_id,
-        "speaking/uploaded": session.created_at.date().isoformat(),
-    }
 
 
 @run_status_sensor(
@@ -110,17 +120,20 @@ def run_tags(session: repo.SessionRef) -> dict[str, str]:
     default_status=DefaultSensorStatus.RUNNING,
     description="Marks a session DONE when its processing run succeeds.",
 )
-def session_done_sensor(context: RunStatusSensorContext, database: DatabaseResource) -> None:
+def session_done_sensor(
+    context: RunStatusSensorContext, database: ResourceParam[Repository]
+) -> None:
     session_id = _session_of(context.dagster_run.tags)
     if session_id is None:
         return
-    with session_scope(database.get_url()) as db:
-        repo.move_status(
-            db,
-            session_id,
-            SessionStatus.DONE,
-            allowed_from=(*repo.IN_FLIGHT, SessionStatus.FAILED),
-        )
+    database.move(session_id, Event.RUN_SUCCEEDED)
+
+
+def _is_wrapper(cls_name: str | None) -> bool:
+    """Dagster's own exceptions around the user's: RetryRequested (and its private
+    RetryRequestedFromPolicy, raised by a RetryPolicy) and the Dagster* errors."""
+    name = cls_name or ""
+    return name.startswith((RetryRequested.__name__, "Dagster"))
 
 
 def _failure_cause(event: DagsterEvent) -> str | None:
@@ -132,28 +145,13 @@ def _failure_cause(event: DagsterEvent) -> str | None:
     if data.user_failure_data is not None and data.user_failure_data.description:
         return data.user_failure_data.description
     error = data.error
-    # After the last retry Dagster records "Exceeded max_retries of N", with the exception
-    # that caused the retries (inside Dagster's own wrappers) as its cause.
-    while error is not None and error.cause is not None:
-        wrapper = error.message.startswith("Exceeded max_retries") or (
-            error.cls_name or ""
-        ).startswith("Dagster")
-        if not wrapper:
-            break
+    # After the last retry Dagster records the RetryRequested, with the exception that
+    # caused the retries (inside Dagster's own wrappers) as its cause.
+    while error is not None and error.cause is not None and _is_wrapper(error.cls_name):
         error = error.cause
     if error is None:
         return None
     return error_text(error.cls_name, error.message)
-
-
-def _declared_reason(event: DagsterEvent) -> Reason | None:
-    """The reason a step declared on its permanent Failure (metadata `reason`)."""
-    data = event.step_failure_data
-    failure = data.user_failure_data if data is not None else None
-    if failure is None:
-        return None
-    value = (failure.metadata or {}).get("reason")
-    return reason_of(getattr(value, "value", value)) if value is not None else None
 
 
 @run_failure_sensor(
@@ -163,7 +161,9 @@ def _declared_reason(event: DagsterEvent) -> Reason | None:
     description="Marks a session FAILED when its run fails and no retry remains.",
 )
 def session_failed_sensor(
-    context: RunFailureSensorContext, database: DatabaseResource, audio_store: AudioStoreResource
+    context: RunFailureSensorContext,
+    database: ResourceParam[Repository],
+    audio_store: ResourceParam[AudioStore],
 ) -> None:
     # Read the run again: Dagster tags it dagster/will_retry just after the failure event.
     run = context.instance.get_run_by_id(context.dagster_run.run_id) or context.dagster_run
@@ -179,17 +179,27 @@ def session_failed_sensor(
         first.step_key if first is not None else None,
         _declared_reason(first) if first is not None else None,
     )
-    # Operators get the cause (logs, run tags); the learner a fixed message for the reason.
-    detail = describe_failure(steps, context.failure_event.message)
+    # Operators get the cause (the log, the run's tags); the learner a fixed message.
+    detail = describe_failure(steps, context.failure_event.message, STEP_NAMES)
     context.log.warning("session %s failed (%s): %s", session_id, reason.value, detail)
     context.instance.add_run_tags(
         run.run_id,
         {
             FAILURE_REASON_TAG: reason.value,
-            FAILURE_STEP_TAG: first.step_key if first is not None and first.step_key else "run",
+            FAILURE_STEP_TAG: (first.step_key if first is not None else None) or "run",
         },
     )
-    fail_session(database.get_url(), audio_store.get_store(), session_id, reason)
+    fail_session(database, audio_store, session_id, Event.RUN_FAILED, reason)
+
+
+def _declared_reason(event: DagsterEvent) -> Reason | None:
+    """The reason a step declared on its permanent Failure (metadata `reason`)."""
+    data = event.step_failure_data
+    failure = data.user_failure_data if data is not None else None
+    if failure is None:
+        return None
+    value = (failure.metadata or {}).get("reason")
+    return reason_of(getattr(value, "value", value)) if value is not None else None
 
 
 STUCK_AFTER_SECS = 300
@@ -245,18 +255,16 @@ def _session_state(
     return state, len(records)
 
 
-def _fail_abandoned_uploads(url: str, audio_store: AudioStoreResource, before: datetime) -> int:
+def _fail_abandoned_uploads(repo: Repository, audio_store: AudioStore, before: datetime) -> int:
     """Sessions still CREATED long after their upload began: the API died mid-upload.
     Whatever bytes reached storage are deleted and the session is marked FAILED."""
-    with session_scope(url) as db:
-        rows = repo.abandoned_uploads(db, before)
-    for session_id in rows:
+    rows = repo.abandoned_uploads(before)
+    for session_id, key in rows:
+        # Deleted first: the session is not ended yet, so the sweep would spare it.
+        if key:
+            audio_store.delete(key)
         fail_session(
-            url,
-            audio_store.get_store(),
-            session_id,
-            Reason.UPLOAD_INCOMPLETE,
-            allowed_from=(SessionStatus.CREATED,),
+            repo, audio_store, session_id, Event.UPLOAD_ABANDONED, Reason.UPLOAD_INCOMPLETE
         )
     return len(rows)
 
@@ -272,19 +280,18 @@ def _fail_abandoned_uploads(url: str, audio_store: AudioStoreResource, before: d
     ),
 )
 def stuck_session_sensor(
-    context: SensorEvaluationContext, database: DatabaseResource, audio_store: AudioStoreResource
+    context: SensorEvaluationContext,
+    database: ResourceParam[Repository],
+    audio_store: ResourceParam[AudioStore],
 ) -> SensorResult | SkipReason:
-    url = database.get_url()
-    now = repo.utcnow()
+    now = datetime.now(UTC)
     stuck_after = _stuck_after_secs()
-    abandoned = _fail_abandoned_uploads(url, audio_store, now - timedelta(seconds=stuck_after))
+    abandoned = _fail_abandoned_uploads(database, audio_store, now - timedelta(seconds=stuck_after))
     if abandoned:
         context.log.info("failed %d upload(s) that never completed", abandoned)
-    with session_scope(url) as db:
-        rows = repo.in_flight_sessions(db)
     requests: list[RunRequest] = []
-    for row in rows:
-        session_id, status = row.ref.session_id, row.status
+    for row in database.in_flight_sessions():
+        session_id, status = row.id, row.status
         state, attempts = _session_state(
             context.instance,
             session_id,
@@ -294,7 +301,7 @@ def stuck_session_sensor(
         )
         action = decide(state, stuck_after_secs=stuck_after)
         if action is Recovery.REQUEST:
-            request_processing(url, session_id)
+            request_processing(database, session_id)
         elif action is Recovery.RELAUNCH:
             context.log.info("relaunching stuck session %s (%s)", session_id, status.value)
             requests.append(
@@ -303,19 +310,23 @@ def stuck_session_sensor(
                     # up asks for the same run_key, which Dagster drops.
                     run_key=f"{intake_run_key(session_id)}:relaunch:{attempts}",
                     partition_key=session_id,
-                    tags={**run_tags(row.ref), "speaking/relaunch": str(attempts)},
+                    tags={
+                        **run_tags(session_id, row.user_id, row.created_at),
+                        "speaking/relaunch": str(attempts),
+                    },
                 )
             )
         elif action is Recovery.MARK_DONE:
-            with session_scope(url) as db:
-                repo.move_status(db, session_id, SessionStatus.DONE, allowed_from=repo.IN_FLIGHT)
+            database.move(session_id, Event.FOUND_COMPLETED)
         elif action is Recovery.FAIL:
             context.log.warning(
                 "session %s: processing stopped without finishing after %d attempts",
                 session_id,
                 attempts,
             )
-            fail_session(url, audio_store.get_store(), session_id, Reason.INTERRUPTED)
+            fail_session(
+                database, audio_store, session_id, Event.ATTEMPTS_EXHAUSTED, Reason.INTERRUPTED
+            )
     if not requests:
         return SkipReason("no stuck session to relaunch")
     return SensorResult(run_requests=requests)

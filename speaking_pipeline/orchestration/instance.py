@@ -1,4 +1,4 @@
-"""The Dagster instance (PostgreSQL-backed) and the calls the API makes into it."""
+"""The Dagster instance's configuration: PostgreSQL storage, the run queue and pools."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from dagster import AssetMaterialization, DagsterInstance
+from dagster import DagsterInstance
 
 from speaking_pipeline.db.urls import dagster_postgres_url
-from speaking_pipeline.defs.sessions.partitions import SESSIONS_PARTITIONS_NAME
-from speaking_pipeline.run_sweeper import FREE_SLOTS_AFTER_RUN_END_SECS
+from speaking_pipeline.defs.maintenance.workers import FREE_SLOTS_AFTER_RUN_END_SECS
 
 DAGSTER_PG_URL_ENV = "SPEAKING_DAGSTER_PG_URL"
 
@@ -70,64 +69,3 @@ def prepare_dagster_home(dagster_home: Path, dagster_db_url: str) -> Path:
 @lru_cache(maxsize=4)
 def instance_at(dagster_home: str) -> DagsterInstance:
     return DagsterInstance.from_config(dagster_home)
-
-
-def register_uploaded_audio(
-    instance: DagsterInstance,
-    session_id: str,
-    *,
-    audio_format: str,
-    size_bytes: int,
-    duration_secs: float | None,
-) -> None:
-    """Add the session's partition and report its external `session_audio` asset:
-    metadata only, the bytes stay in object storage."""
-    instance.add_dynamic_partitions(SESSIONS_PARTITIONS_NAME, [session_id])
-    instance.report_runless_asset_event(
-        AssetMaterialization(
-            asset_key="session_audio",
-            partition=session_id,
-            metadata={
-                "format": audio_format,
-                "size_bytes": size_bytes,
-                "duration_secs": duration_secs if duration_secs is not None else -1.0,
-            },
-        )
-    )
-
-
-def remove_session_partition(instance: DagsterInstance, session_id: str) -> None:
-    if instance.has_dynamic_partition(SESSIONS_PARTITIONS_NAME, session_id):
-        instance.delete_dynamic_partition(SESSIONS_PARTITIONS_NAME, session_id)
-
-
-PROVIDER_POOLS = ("transcriber", "analyzer")
-
-
-def initialize_pools(instance: DagsterInstance) -> None:
-    """Create the provider pools' limits once, before concurrent runs need them.
-
-    Dagster creates a pool's row lazily when a step first claims it; two run workers doing
-    so at once collide (an IntegrityError inside an aborted PostgreSQL transaction fails
-    one run). Initialising first, from one process, avoids that race."""
-    storage = instance.event_log_storage
-    known = storage.get_concurrency_keys()
-    for pool in PROVIDER_POOLS:
-        if pool not in known:
-            storage.initialize_concurrency_limit_to_default(pool)
-
-
-def fail_orphaned_runs(instance: DagsterInstance) -> int:
-    """Report as failed the runs a previous `up` left STARTING/STARTED.
-
-    `up` owns every run worker on this machine, so at its start any run still marked as
-    running lost its worker with the previous `up`. Failing it now (rather than waiting for
-    its max runtime) lets the run retry or the stuck-session sensor pick the session up."""
-    from dagster import DagsterRunStatus, RunsFilter
-
-    orphans = instance.get_runs(
-        RunsFilter(statuses=[DagsterRunStatus.STARTING, DagsterRunStatus.STARTED])
-    )
-    for run in orphans:
-        instance.report_run_failed(run, message="the run worker stopped with the previous `up`")
-    return len(orphans)
