@@ -102,8 +102,8 @@ def test_dead_workers_are_failed_and_their_slots_freed_so_queued_work_proceeds(
 def test_audio_of_ended_or_missing_sessions_is_swept_and_live_audio_kept(
     monkeypatch: pytest.MonkeyPatch, fresh_db_url: str, dagster_db_url: str, tmp_path: Path
 ) -> None:
-    from speaking_pipeline.defs.maintenance.sensors import leftover_audio_sensor
     from speaking_pipeline.db.repository import Repository
+    from speaking_pipeline.defs.maintenance.sensors import leftover_audio_sensor
     from speaking_pipeline.defs.resources import DatabaseResource, audio_store_resource
 
     with app_env(
