@@ -18,6 +18,8 @@ from webhook.deps import AppDeps
 from webhook.errors import ApiError, api_error_handler, unexpected_error_handler
 from webhook.middleware import BodyReadTimeout, ErrorShield
 from webhook.routes import health, internal, profile, sessions
+from webhook.web import routes as web
+from webhook.web.headers import SecurityHeadersMiddleware
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -26,8 +28,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
     db_url, dagster_url = resolve_database_urls(settings)
     dagster_home = prepare_dagster_home(settings.dagster_home, dagster_url)
     app = Starlette(
-        routes=[*sessions.routes, *internal.routes, *profile.routes, *health.routes],
-        middleware=[Middleware(ErrorShield), Middleware(BodyReadTimeout)],
+        routes=[
+            *sessions.routes,
+            *internal.routes,
+            *profile.routes,
+            *health.routes,
+            *web.routes,
+        ],
+        # Outermost first: every answer gets the security headers, the shield's 500/503
+        # included; the body timeout sits next to the routes that read bodies.
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(ErrorShield),
+            Middleware(BodyReadTimeout),
+        ],
         exception_handlers={ApiError: api_error_handler, Exception: unexpected_error_handler},
     )
     repo = Repository(db_url)

@@ -20,10 +20,14 @@ def migrate() -> int:
     return 0
 
 
-def token(user: str) -> int:
+def token(user: str, *, link: bool = False) -> int:
     from speaking_pipeline.security.tokens import mint_token
 
-    print(mint_token(user, get_settings().jwt_secret()))
+    settings = get_settings()
+    value = mint_token(user, settings.jwt_secret())
+    # In the fragment, which browsers never send to a server; the app reads it once and
+    # removes it from the address bar and history.
+    print(f"{settings.app_url.rstrip('/')}/#token={value}" if link else value)
     return 0
 
 

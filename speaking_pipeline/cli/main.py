@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", help="print a bearer token for a learner")
     token.add_argument("--user", required=True, help="the learner's external id")
+    token.add_argument(
+        "--link", action="store_true", help="print a sign-in link to the web app instead"
+    )
 
     submit = sub.add_parser("submit", help="upload a recording and wait for its feedback")
     submit.add_argument("audio", help="audio file (webm, ogg, mp3, m4a, wav, flac)")
@@ -76,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "token":
             from speaking_pipeline.cli.local import token
 
-            return token(args.user)
+            return token(args.user, link=args.link)
         if args.command == "submit":
             from speaking_pipeline.cli.submit import submit
 

@@ -1,0 +1,1 @@
+"""The learner's web app: page routes, static files, API description and security headers."""
