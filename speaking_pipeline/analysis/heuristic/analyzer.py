@@ -75,11 +75,13 @@ def _recount_repetition(lost: Detection, kept: list[Hit]) -> Detection | None:
     return Detection(lost.code, hits, measures=measures) if hits else None
 
 
-def find_patterns(doc: Doc) -> tuple[list[Finding], dict[str, dict[str, int]]]:
+def find_patterns(
+    doc: Doc, detections: Mapping[str, Detection | None] | None = None
+) -> tuple[list[Finding], dict[str, dict[str, int]]]:
     """Every recurring pattern (not yet capped at 5), and per-code counts for the metadata."""
     findings: list[Finding] = []
     counts: dict[str, dict[str, int]] = {}
-    for code, detection in detect_all(doc).items():
+    for code, detection in (detect_all(doc) if detections is None else detections).items():
         required = th.CODE_RULES[code].rule.required(doc.word_count)
         frequency = detection.frequency if detection else 0
         counts[code] = {"count": frequency, "required": required}
