@@ -18,6 +18,9 @@ class Hit:
     correction: str | None = None
     # Token range to quote instead of the clause around the hit (e.g. a whole short sentence).
     quote_span: tuple[int, int] | None = None
+    # False when the rule is less sure (a guessed countability, a narrative read across
+    # sentences): such hits count towards a pattern but never make it severity high.
+    confident: bool = True
 
 
 @dataclass

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc as ParsedDoc
+    from spacy.tokens import Token as ParsedToken
 
 # Words keep inner apostrophes ("don't") and hyphens ("cast-iron"); numbers are tokens too.
 _TOKEN = re.compile(
@@ -90,6 +96,8 @@ class Doc:
     text: str
     tokens: list[Token]
     sentences: list[Sentence] = field(default_factory=list)
+    # Per-transcript facts the rules compute once (e.g. which nouns it shows as countable).
+    memo: dict[str, object] = field(default_factory=dict)
 
     @property
     def word_count(self) -> int:
@@ -131,6 +139,29 @@ class Doc:
 
     def norms(self, start: int, length: int) -> tuple[str, ...]:
         return tuple(t.norm for t in self.tokens[start : start + length])
+
+    @cached_property
+    def parsed(self) -> ParsedDoc:
+        """spaCy's tags, morphology and dependency parse of the same text (parsed on first use)."""
+        from speaking_pipeline.analysis.heuristic import parser
+
+        return parser.load()(self.text)
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [t.start for t in self.tokens]
+
+    def index_of(self, token: ParsedToken) -> int | None:
+        """Index of the word token holding a spaCy token ("n't" belongs to "don't")."""
+        i = bisect_right(self._starts, token.idx) - 1
+        if i < 0 or self.tokens[i].end <= token.idx:
+            return None
+        return i
+
+
+def word_tokens(text: str) -> list[str]:
+    """The transcript's words, case-folded: the one tokenisation fluency and the rules share."""
+    return [m.group().casefold().replace("’", "'") for m in _TOKEN.finditer(text)]
 
 
 def parse(text: str) -> Doc:
