@@ -152,5 +152,6 @@ def test_suggestions_name_what_was_found() -> None:
         assert "depend on" in by_code["grammar.preposition"].suggestion
     past = by_code["grammar.past_tense"]
     assert "went" in past.suggestion or "ate" in past.suggestion
-    agreement = by_code["grammar.subject_verb_agreement"]
-    assert "doesn't" in agreement.suggestion or "has" in agreement.suggestion
+    # The story is set "yesterday", so "He have" is a tense slip ("had"), and agreement keeps
+    # only "He don't": one occurrence, below its threshold.
+    assert "grammar.subject_verb_agreement" not in by_code

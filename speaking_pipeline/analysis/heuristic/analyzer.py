@@ -31,11 +31,15 @@ class Finding:
     severity: Severity
 
 
-def severity_of(code: str, frequency: int, required: int) -> Severity:
-    """Impact of the code, one level higher when it occurs at least twice as often as needed."""
+def severity_of(code: str, frequency: int, required: int, confident: int | None = None) -> Severity:
+    """Impact of the code, one level higher when it occurs at least twice as often as needed.
+    High needs confidence: at least `required` of the occurrences must be confident
+    detections (`confident`, when the detector rates its hits), otherwise it stays medium."""
     rule = th.CODE_RULES[code]
-    level = rule.impact + (1 if frequency >= th.SEVERITY_STEP_RATIO * required else 0)
-    return _SEVERITIES[min(2, level)]
+    level = min(2, rule.impact + (1 if frequency >= th.SEVERITY_STEP_RATIO * required else 0))
+    if level == 2 and confident is not None and confident < required:
+        level = 1
+    return _SEVERITIES[level]
 
 
 # When two codes claim the same words, the first explains them better: "yesterday he go" is a
@@ -91,9 +95,9 @@ def find_patterns(
         # Fewer than two different quotes means it did not recur in a way we can show.
         if len(examples) < 2:
             continue
-        findings.append(
-            Finding(detection, required, examples, severity_of(code, frequency, required))
-        )
+        confident = sum(1 for hit in detection.hits if hit.confident)
+        severity = severity_of(code, frequency, required, confident)
+        findings.append(Finding(detection, required, examples, severity))
     findings.sort(key=lambda f: (f.severity.rank, -f.detection.frequency))
     return findings, counts
 

@@ -233,13 +233,16 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             continue
         if not morph.is_known(verb.text) or (verb.dep_ not in ("aux", "auxpass") and _children(verb, "aux", "auxpass")):
             continue
-        if verb.tag_ in ("VBP", "VB") and _past_context(doc, verb):
+        if verb.tag_ in ("VBP", "VB") and verb.dep_ not in ("aux", "auxpass") and _past_context(doc, verb):
             continue  # "then she get angry" in a story is a tense slip: past_tense reports it
         subject = _subject_of(verb)
         if subject is None and verb.dep_ == "conj" and verb.head.tag_ == "VBZ":
             # "he works and live ...": the second verb shares the first one's subject.
             if not _children(verb, "aux", "nsubj", "mark") and verb.tag_ == "VBP":
                 subject = _subject_of(verb.head)
+        if subject is None and verb.lemma_.lower() == "be":
+            found += _there_is_plural(verb)
+            continue
         if subject is None or subject.i > verb.i or verb.i - subject.i > 6:
             continue
         if verb.tag_ == "VB" and not _plain_finite(verb):
@@ -275,6 +278,30 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     return found
 
 
+def _there_is_plural(verb: P) -> list[Candidate]:
+    """"There is many reasons": the noun after the verb decides its number."""
+    expl = next((c for c in verb.children if c.dep_ == "expl" and c.i < verb.i), None)
+    attr = next((c for c in verb.children if c.dep_ == "attr" and c.i > verb.i), None)
+    if expl is None or attr is None or verb.lower_ not in ("is", "was"):
+        return []
+    counted = any(
+        c.lower_ in _PLURAL_QUANTIFIERS or (c.dep_ == "nummod" and (_count(c) or 0) > 1)
+        for c in attr.children
+    )
+    if attr.tag_ != "NNS" or not counted or _children(attr, "conj"):
+        return []
+    want = "are" if verb.lower_ == "is" else "were"
+    return [
+        Candidate(
+            expl,
+            attr,
+            f"there {verb.lower_} + plural",
+            (verb.idx, verb.idx + len(verb.text), want),
+            lambda t: t.lower_ == want,
+        )
+    ]
+
+
 def _plain_finite(verb: P) -> bool:
     """A bare form used as a finite verb ("he go"), not an infinitive or an imperative."""
     if _children(verb, "aux", "auxpass", "mark"):
@@ -302,6 +329,7 @@ def subject_verb_agreement(doc: Doc) -> Detection | None:
 _PAST_UNITS = lx.PAST_MARKER_UNITS | {"day", "morning", "evening", "afternoon", "years", "days"}
 _PRESENT_CUES = lx.PRESENT_MARKERS | lx.words(
     "every always often sometimes never normally generally still nowadays currently recently"
+    " times once twice"
 )
 # Verbs of states and of thinking: "Last year I moved here, and I live in the centre" and
 # "I went there, I think" are right, so these need their own past time marker.
@@ -408,16 +436,38 @@ def _sentence_past_marker(sent: Span) -> bool:
 
 
 def _present_verb(verb: P) -> bool:
+    if verb.dep_ == "aux" and verb.lemma_.lower() == "do" and verb.tag_ in ("VBP", "VBZ"):
+        # "we don't go": the tense is on "do".
+        return verb.head.tag_ == "VB" and _present_verb_clause(verb.head)
     if verb.tag_ not in ("VBP", "VBZ", "VB") or verb.dep_ in ("aux", "auxpass"):
         return False
-    if verb.tag_ == "VB" and not _plain_finite(verb):
+    return _present_verb_clause(verb)
+
+
+def _present_verb_clause(verb: P) -> bool:
+    if verb.tag_ == "VB" and not _plain_finite(verb) and not _do_support(verb):
         return False
-    if verb.text.startswith("'") or _children(verb, "aux", "auxpass"):
+    if verb.text.startswith("'") or (_children(verb, "aux", "auxpass") and not _do_support(verb)):
         return False
     subject = _subject_of(verb)
     if subject is None or subject.lower_ in ("you", "one", "there"):
         return False
     return not (_clause_words(verb) & _PRESENT_CUES)
+
+
+def _personal_subject(verb: P) -> bool:
+    """A narrator or a character ("we", "my cousin"), not "it" describing how things are."""
+    subject = _subject_of(verb)
+    if subject is None:
+        return False
+    if subject.tag_ == "PRP":
+        return subject.lower_ in ("i", "we", "he", "she", "they")
+    return subject.tag_ == "NNP" or subject.lemma_.lower() in lx.PERSON_NOUNS
+
+
+def _do_support(verb: P) -> bool:
+    auxes = _children(verb, "aux", "auxpass")
+    return len(auxes) == 1 and auxes[0].lemma_.lower() == "do" and auxes[0].tag_ in ("VBP", "VBZ")
 
 
 def _past_form(verb: P) -> str | None:
@@ -462,29 +512,31 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     framed = sent.doc is doc.parsed and sent.start in _past_frames(doc)
     marked = _sentence_past_marker(sent)
     for verb in presents:
-        if not morph.is_known(verb.text):
-            continue
-        lemma = verb.lemma_.lower()
+        if not morph.is_known(verb.text) or _do_support(verb):
+            continue  # a verb with "do" is judged through its "do"
+        clause = verb.head if verb.dep_ == "aux" else verb
+        lemma = clause.lemma_.lower()
         stative = lemma in _STATES
         confident = True
-        embedded = verb.dep_ in ("ccomp", "xcomp", "csubj") or (
-            verb.dep_ == "relcl" and not _bare_third_person(verb)
+        embedded = clause.dep_ in ("ccomp", "xcomp", "csubj") or (
+            clause.dep_ == "relcl" and not _bare_third_person(verb)
         )
-        if _past_marker(verb) or (marked and verb.dep_ in ("ROOT", "conj") and not stative):
+        main = clause.dep_ in ("ROOT", "conj")
+        if _past_marker(clause) or (marked and main and not stative):
             pass
         elif _bare_third_person(verb) and _past_context(doc, verb):
             pass
         elif stative or embedded:
             continue
-        elif verb.dep_ == "conj" and verb.head.tag_ == "VBD":
+        elif clause.dep_ == "conj" and clause.head.tag_ == "VBD":
             # "we booked a table and we eat there": the first verb sets the time.
-            if _children(verb.head, "aux") or verb.head.dep_ in ("ccomp", "relcl", "xcomp"):
+            if _children(clause.head, "aux") or clause.head.dep_ in ("ccomp", "relcl", "xcomp"):
                 continue
         elif past_here >= 2 and len(presents) == 1:
             confident = False
-        elif framed and verb.dep_ in ("ROOT", "conj", "advcl"):
+        elif framed and (main or clause.dep_ == "advcl") and _personal_subject(clause):
             confident = False
-        elif story and verb.dep_ in ("ROOT", "conj", "advcl"):
+        elif story and (main or clause.dep_ == "advcl"):
             confident = False
         else:
             continue
@@ -525,8 +577,38 @@ def _neighbour_roots(sent: Span) -> tuple[P | None, P | None]:
     return roots[0], roots[1]
 
 
+def _past_form_candidates(sent: Span) -> list[Candidate]:
+    """Past forms built wrongly: "buyed" for "bought", "didn't went" for "didn't go"."""
+    found: list[Candidate] = []
+    for verb in sent:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        right = morph.overregularised_past(verb.lower_)
+        if right is not None:
+            end = verb.idx + len(verb.text)
+            found.append(
+                Candidate(verb, verb, f"{verb.lower_} (past: {right})", (verb.idx, end, right),
+                          lambda t: t.tag_ in ("VBD", "VBN"))
+            )
+            continue
+        if verb.tag_ == "VBD" and verb.lemma_.lower() != "be":
+            did = next((a for a in _children(verb, "aux") if a.lower_ == "did"), None)
+            if did is not None and did.i < verb.i and morph.is_known(verb.text):
+                base = verb.lemma_.lower()
+                end = verb.idx + len(verb.text)
+                found.append(
+                    Candidate(did, verb, f"did + {verb.lower_}", (verb.idx, end, base),
+                              lambda t: t.tag_ == "VB")
+                )
+    return found
+
+
+def _all_tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
+    return _tense_candidates(doc, sent) + _past_form_candidates(sent)
+
+
 def past_tense(doc: Doc) -> Detection | None:
-    return _finish(doc, "grammar.past_tense", _tense_candidates)
+    return _finish(doc, "grammar.past_tense", _all_tense_candidates)
 
 
 # --- grammar.article_omission -----------------------------------------------------------------
@@ -585,7 +667,10 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
         return False
     lemma = noun.lemma_.lower()
     known = lemma in lx.COUNT_NOUNS and lemma not in _MASS_TOO
-    if not known and lemma not in _countable_here(doc):
+    definite = lemma in lx.UNIQUE_NOUNS or any(
+        a.tag_ == "JJS" or a.lower_ in _DEFINITE_ADJECTIVES for a in _children(noun, "amod")
+    )
+    if not (known or definite) and lemma not in _countable_here(doc):
         return False
     if noun.text[:1].isupper() and noun.i != noun.sent.start:
         return False
@@ -626,6 +711,8 @@ def _article_for(noun: P) -> str | None:
     adjectives = _children(noun, "amod")
     if any(a.tag_ == "JJS" or a.lower_ in _DEFINITE_ADJECTIVES for a in adjectives):
         return "the"
+    if noun.lemma_.lower() in lx.UNIQUE_NOUNS:
+        return "the"
     if noun.dep_ in ("attr", "appos", "oprd") or (noun.dep_ == "pobj" and noun.head.lower_ == "as"):
         first = noun.left_edge if noun.left_edge.i < noun.i else noun
         return indefinite_article(first.text)
@@ -647,14 +734,16 @@ def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         while first.i < token.i and first.dep_ in ("punct", "cc", "prep"):
             first = first.doc[first.i + 1]
         article = _article_for(token)
+        # The quote starts at the word that governs the phrase: "is nurse", "in small hotel".
+        start = token.head if token.head.i == first.i - 1 else first
         if article is None:
             found.append(
-                Candidate(first, token, f"no article: {token.lower_}", note=None, confident=False)
+                Candidate(start, token, f"no article: {token.lower_}", note=None, confident=False)
             )
             continue
         found.append(
             Candidate(
-                first,
+                start,
                 token,
                 f"no article: {token.lower_}",
                 (
@@ -768,7 +857,7 @@ def _replace(first: P, last: P, key: str, target: P, new: str, tag: str | None) 
 
 def _pluralisable(noun: P) -> str | None:
     lemma = noun.lemma_.lower()
-    if lemma in lx.INVARIANT_NOUNS or lemma in lx.UNCOUNTABLE_NOUNS or lemma in _MASS_TOO:
+    if lemma in lx.INVARIANT_NOUNS or lemma in lx.UNCOUNTABLE_NOUNS:
         return None
     if not noun.is_alpha or (noun.text[:1].isupper() and noun.i != noun.sent.start):
         return None
@@ -812,6 +901,9 @@ def _singular_after_plural_quantifier(doc: Doc, noun: P) -> list[Candidate]:
 
 
 def _plural_after_singular_quantifier(noun: P) -> list[Candidate]:
+    much = next((c for c in noun.children if c.lower_ == "much" and c.i < noun.i), None)
+    if much is not None:
+        return [_replace(much, noun, "much + plural", much, "many", None)]
     det = next(
         (c for c in noun.children if c.dep_ == "det" and c.lower_ in _SINGULAR_ONLY_DETS), None
     )
@@ -982,7 +1074,7 @@ def _attached(doc: Doc, hit: Hit) -> bool:
     parsed = {t.idx: t for t in doc.parsed}
     head, prep = parsed.get(head_token.start), parsed.get(prep_token.start)
     if head is None or prep is None or prep.pos_ != "ADP":
-        return prep is None or prep.pos_ in ("ADP", "PART")
+        return True
     return prep.head.i == head.i or head.head.i == prep.i
 
 
