@@ -67,19 +67,46 @@ def test_ordinals_and_relative_pronouns_are_not_pluralised() -> None:
 @pytest.mark.parametrize(
     ("code", "text", "said", "fix"),
     [
-        ("grammar.subject_verb_agreement", "My neighbour go to work by bike.", "neighbour go", "neighbour goes"),
+        (
+            "grammar.subject_verb_agreement",
+            "My neighbour go to work by bike.",
+            "neighbour go",
+            "neighbour goes",
+        ),
         ("grammar.subject_verb_agreement", "They has a big garden.", "They has", "They have"),
-        ("grammar.past_tense", "Two years ago my parents sell their old house.", "parents sell", "parents sold"),
+        (
+            "grammar.past_tense",
+            "Two years ago my parents sell their old house.",
+            "parents sell",
+            "parents sold",
+        ),
         ("grammar.past_tense", "Yesterday we don't go out at all.", "don't", "didn't"),
-        ("grammar.article_omission", "My cousin is engineer in a big firm.", "is engineer", "is an engineer"),
-        ("grammar.article_omission", "That was best film of the year.", "best film", "the best film"),
-        ("grammar.plural_countable", "I have lived in four country since then.", "four country", "four countries"),
+        (
+            "grammar.article_omission",
+            "My cousin is engineer in a big firm.",
+            "is engineer",
+            "is an engineer",
+        ),
+        (
+            "grammar.article_omission",
+            "That was best film of the year.",
+            "best film",
+            "the best film",
+        ),
+        (
+            "grammar.plural_countable",
+            "I have lived in four country since then.",
+            "four country",
+            "four countries",
+        ),
         ("grammar.plural_countable", "She gave me a lot of useful advices.", "advices", "advice"),
     ],
 )
 def test_fixes_are_grammatical_and_checked(code: str, text: str, said: str, fix: str) -> None:
     hits = found(code, text)
-    assert any(said in quote and correction and fix in correction for quote, correction in hits), hits
+    assert any(said in quote and correction and fix in correction for quote, correction in hits), (
+        hits
+    )
 
 
 def test_no_fix_is_invented_when_the_article_is_uncertain() -> None:

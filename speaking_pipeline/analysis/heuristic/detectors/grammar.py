@@ -186,7 +186,11 @@ def _number(subject: P, verb: P) -> str | None:
 def _noun_number(noun: P) -> str | None:
     if noun.tag_ not in ("NN", "NNS") or noun.lemma_.lower() in _EITHER_NUMBER:
         return None
-    if noun.lower_ in _EITHER_NUMBER or noun.lemma_.lower() == "folk" or (noun.text[:1].isupper() and noun.i != noun.sent.start):
+    if (
+        noun.lower_ in _EITHER_NUMBER
+        or noun.lemma_.lower() == "folk"
+        or (noun.text[:1].isupper() and noun.i != noun.sent.start)
+    ):
         return None
     if _children(noun, "conj"):
         return None
@@ -231,15 +235,21 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             continue
         if verb.tag_ == "VBD" and verb.lower_ not in ("was", "were"):
             continue
-        if not morph.is_known(verb.text) or (verb.dep_ not in ("aux", "auxpass") and _children(verb, "aux", "auxpass")):
+        if not morph.is_known(verb.text) or (
+            verb.dep_ not in ("aux", "auxpass") and _children(verb, "aux", "auxpass")
+        ):
             continue
-        if verb.tag_ in ("VBP", "VB") and verb.dep_ not in ("aux", "auxpass") and _past_context(doc, verb):
+        if (
+            verb.tag_ in ("VBP", "VB")
+            and verb.dep_ not in ("aux", "auxpass")
+            and _past_context(doc, verb)
+        ):
             continue  # "then she get angry" in a story is a tense slip: past_tense reports it
         subject = _subject_of(verb)
-        if subject is None and verb.dep_ == "conj" and verb.head.tag_ == "VBZ":
+        shares_subject = verb.dep_ == "conj" and verb.head.tag_ == "VBZ" and verb.tag_ == "VBP"
+        if subject is None and shares_subject and not _children(verb, "aux", "nsubj", "mark"):
             # "he works and live ...": the second verb shares the first one's subject.
-            if not _children(verb, "aux", "nsubj", "mark") and verb.tag_ == "VBP":
-                subject = _subject_of(verb.head)
+            subject = _subject_of(verb.head)
         if subject is None and verb.lemma_.lower() == "be":
             found += _there_is_plural(verb)
             continue
@@ -247,9 +257,9 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             continue
         if verb.tag_ == "VB" and not _plain_finite(verb):
             continue
-        if verb.tag_ in ("VBP", "VB") and verb.dep_ in ("aux", "auxpass"):
-            if verb.lemma_.lower() not in ("do", "have", "be"):
-                continue
+        auxiliary = verb.tag_ in ("VBP", "VB") and verb.dep_ in ("aux", "auxpass")
+        if auxiliary and verb.lemma_.lower() not in ("do", "have", "be"):
+            continue
         if verb.lower_ == "were" and _subjunctive(verb):
             continue
         number = _number(subject, verb)
@@ -261,9 +271,10 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         first, last = _span_of(subject, verb) if verb.i - subject.i <= 3 else (verb, verb)
         end = verb.idx + len(verb.text)
         tag = "VBZ" if number == "3sg" else "VBP"
+        wanted: str = want
 
-        def expect(t: P, tag: str = tag, want: str = want) -> bool:
-            return t.lower_ == want or t.tag_ == tag
+        def expect(t: P, tag: str = tag, wanted: str = wanted) -> bool:
+            return t.lower_ == wanted or t.tag_ == tag
 
         found.append(
             Candidate(
@@ -279,7 +290,7 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
 
 
 def _there_is_plural(verb: P) -> list[Candidate]:
-    """"There is many reasons": the noun after the verb decides its number."""
+    """ "There is many reasons": the noun after the verb decides its number."""
     expl = next((c for c in verb.children if c.dep_ == "expl" and c.i < verb.i), None)
     attr = next((c for c in verb.children if c.dep_ == "attr" and c.i > verb.i), None)
     if expl is None or attr is None or verb.lower_ not in ("is", "was"):
@@ -352,9 +363,9 @@ def _past_marker(verb: P) -> bool:
             return True
         if any(g.lower_ == "ago" for g in child.subtree) and child.dep_ in ("advmod", "npadvmod"):
             return True
-        if child.dep_ in ("npadvmod", "tmod") and child.lemma_.lower() in _PAST_UNITS:
-            if any(g.lower_ == "last" for g in child.children):
-                return True
+        unit = child.dep_ in ("npadvmod", "tmod") and child.lemma_.lower() in _PAST_UNITS
+        if unit and any(g.lower_ == "last" for g in child.children):
+            return True
         if child.dep_ == "prep" and low in ("in", "during", "on"):
             for g in child.children:
                 if g.dep_ == "pobj" and any(m.lower_ == "last" for m in g.children):
@@ -522,9 +533,11 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             clause.dep_ == "relcl" and not _bare_third_person(verb)
         )
         main = clause.dep_ in ("ROOT", "conj")
-        if _past_marker(clause) or (marked and main and not stative):
-            pass
-        elif _bare_third_person(verb) and _past_context(doc, verb):
+        if (
+            _past_marker(clause)
+            or (marked and main and not stative)
+            or (_bare_third_person(verb) and _past_context(doc, verb))
+        ):
             pass
         elif stative or embedded:
             continue
@@ -532,11 +545,11 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             # "we booked a table and we eat there": the first verb sets the time.
             if _children(clause.head, "aux") or clause.head.dep_ in ("ccomp", "relcl", "xcomp"):
                 continue
-        elif past_here >= 2 and len(presents) == 1:
-            confident = False
-        elif framed and (main or clause.dep_ == "advcl") and _personal_subject(clause):
-            confident = False
-        elif story and (main or clause.dep_ == "advcl"):
+        elif (
+            (past_here >= 2 and len(presents) == 1)
+            or (framed and (main or clause.dep_ == "advcl") and _personal_subject(clause))
+            or (story and (main or clause.dep_ == "advcl"))
+        ):
             confident = False
         else:
             continue
@@ -587,8 +600,13 @@ def _past_form_candidates(sent: Span) -> list[Candidate]:
         if right is not None:
             end = verb.idx + len(verb.text)
             found.append(
-                Candidate(verb, verb, f"{verb.lower_} (past: {right})", (verb.idx, end, right),
-                          lambda t: t.tag_ in ("VBD", "VBN"))
+                Candidate(
+                    verb,
+                    verb,
+                    f"{verb.lower_} (past: {right})",
+                    (verb.idx, end, right),
+                    lambda t: t.tag_ in ("VBD", "VBN"),
+                )
             )
             continue
         if verb.tag_ == "VBD" and verb.lemma_.lower() != "be":
@@ -597,8 +615,13 @@ def _past_form_candidates(sent: Span) -> list[Candidate]:
                 base = verb.lemma_.lower()
                 end = verb.idx + len(verb.text)
                 found.append(
-                    Candidate(did, verb, f"did + {verb.lower_}", (verb.idx, end, base),
-                              lambda t: t.tag_ == "VB")
+                    Candidate(
+                        did,
+                        verb,
+                        f"did + {verb.lower_}",
+                        (verb.idx, end, base),
+                        lambda t: t.tag_ == "VB",
+                    )
                 )
     return found
 
@@ -701,9 +724,8 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
             t.lower_ == noun.lower_ for t in noun.sent if t.i != noun.i and abs(t.i - noun.i) <= 3
         ):
             return False
-    if noun.dep_ == "nsubj" and noun.i == noun.sent.start:
-        return False  # headline-like openings and names are too often misread
-    return True
+    # Headline-like openings and names are too often misread.
+    return not (noun.dep_ == "nsubj" and noun.i == noun.sent.start)
 
 
 def _article_for(noun: P) -> str | None:
@@ -716,9 +738,9 @@ def _article_for(noun: P) -> str | None:
     if noun.dep_ in ("attr", "appos", "oprd") or (noun.dep_ == "pobj" and noun.head.lower_ == "as"):
         first = noun.left_edge if noun.left_edge.i < noun.i else noun
         return indefinite_article(first.text)
-    if noun.dep_ == "pobj" and noun.head.lower_ in ("to", "at") and not adjectives:
-        if noun.lemma_.lower() in _THE_PLACES:
-            return "the"
+    to_place = noun.dep_ == "pobj" and noun.head.lower_ in ("to", "at") and not adjectives
+    if to_place and noun.lemma_.lower() in _THE_PLACES:
+        return "the"
     return None
 
 
@@ -790,7 +812,10 @@ _PIECE_OF = lx.words("advice information furniture equipment luggage baggage hom
 # "a good knowledge of French", "a research project": not errors.
 _A_UNCOUNTABLE_OK = lx.words("knowledge")
 _NUMBERS = {
-    w: n for n, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])
+    w: n
+    for n, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    )
 }
 
 
@@ -821,11 +846,8 @@ def _plural_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             article = next(
                 (c for c in noun.children if c.dep_ == "det" and c.lower_ in ("a", "an")), None
             )
-            if (
-                (article is not None
-                and not _children(noun, "prep"))
-                or (article is not None
-                and lemma in _PIECE_OF)
+            if (article is not None and not _children(noun, "prep")) or (
+                article is not None and lemma in _PIECE_OF
             ):
                 if lemma in _PIECE_OF:
                     fix = "a piece of" if article.text.islower() else "A piece of"
@@ -876,17 +898,23 @@ def _singular_after_plural_quantifier(doc: Doc, noun: P) -> list[Candidate]:
         if child.i > noun.i:
             continue
         count = _count(child) if child.dep_ == "nummod" else None
-        if count is not None and count > 1 and not re.fullmatch(r"(1[5-9]|20)\d\d", child.text):
+        if (
+            count is not None and count > 1 and not re.fullmatch(r"(1[5-9]|20)\d\d", child.text)
+        ) or (
+            child.lower_ in _PLURAL_QUANTIFIERS
+            and child.dep_ in ("amod", "det")
+            and (
+                (child.lower_ == "few" and any(c.lower_ == "a" for c in noun.children))
+                or child.lower_ != "few"
+            )
+        ):
             trigger = child
-        elif child.lower_ in _PLURAL_QUANTIFIERS and child.dep_ in ("amod", "det"):
-            if (child.lower_ == "few" and any(c.lower_ == "a" for c in noun.children)) or child.lower_ != "few":
-                trigger = child
     if trigger is None:
         # "one of my friend": the noun after "one of" is one of many.
         head = noun.head
-        if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ == "one":
-            if any(c.dep_ in ("det", "poss") for c in noun.children):
-                trigger = head.head
+        one_of = noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ == "one"
+        if one_of and any(c.dep_ in ("det", "poss") for c in noun.children):
+            trigger = head.head
     if trigger is None:
         return []
     if any(
