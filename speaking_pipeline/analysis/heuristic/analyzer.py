@@ -63,7 +63,11 @@ def detect_all(doc: Doc) -> dict[str, Detection | None]:
         if len(kept) == len(lost.hits):
             continue
         if lost.frequency_override is None and loser != "vocabulary.word_repetition":
-            detections[loser] = Detection(loser, kept, measures=lost.measures) if kept else None
+            detections[loser] = (
+                Detection(loser, kept, measures=lost.measures, settle_fixes=lost.settle_fixes)
+                if kept
+                else None
+            )
         elif loser == "vocabulary.word_repetition":
             detections[loser] = _recount_repetition(lost, kept)
     return detections
@@ -86,6 +90,9 @@ def one_off_slips(
     then by impact and count. They are not insights, but a learner should not leave empty."""
     reported = {f.detection.code for f in findings}
     slips = [d for code, d in detections.items() if d is not None and code not in reported]
+    for detection in slips:
+        if detection.code.startswith("grammar."):
+            detection.settle()
 
     def clarity(d: Detection) -> tuple[int, int, int]:
         fixed = sum(1 for h in d.hits if h.correction and h.confident)
@@ -106,6 +113,7 @@ def find_patterns(
         counts[code] = {"count": frequency, "required": required}
         if detection is None or frequency < required:
             continue
+        detection.settle()
         examples = verbatim_only(pick_examples(doc, detection.hits), doc.text)
         # Fewer than two different quotes means it did not recur in a way we can show.
         if len(examples) < 2:
@@ -232,7 +240,8 @@ def analyze_doc(
     doc = parse(text)
     detections = detect_all(doc)
     findings, counts = find_patterns(doc, detections)
-    slips = one_off_slips(detections, findings)
+    # One-off slips matter only when nothing recurs (they fill the summary and the focus).
+    slips = [] if findings else one_off_slips(detections, findings)
     fluency = compute_fluency(text, words or [], duration_secs)
     kept = findings[:MAX_INSIGHTS]
     analysis = Analysis(

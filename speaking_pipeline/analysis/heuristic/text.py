@@ -135,8 +135,12 @@ class Doc:
             return None
         return after
 
+    @cached_property
+    def _norms(self) -> list[str]:
+        return [t.norm for t in self.tokens]
+
     def norms(self, start: int, length: int) -> tuple[str, ...]:
-        return tuple(t.norm for t in self.tokens[start : start + length])
+        return tuple(self._norms[start : start + length])
 
     @cached_property
     def parsed(self) -> ParsedDoc:

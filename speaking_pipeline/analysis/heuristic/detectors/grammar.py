@@ -46,23 +46,36 @@ SentenceRule = Callable[[Doc, "Span"], list[Candidate]]
 
 
 def _finish(doc: Doc, code: str, rule: SentenceRule) -> Detection | None:
-    """Run a rule on every sentence, check its fixes by re-parsing, and turn them into hits."""
-    candidates = [c for sent in doc.parsed.sents for c in rule(doc, sent)]
-    checks = [c for c in candidates if c.replace is not None]
-    verified = _verify(doc, checks, rule)
-    hits: dict[int, Hit] = {}
-    for candidate in candidates:
-        first, last = doc.index_of(candidate.first), doc.index_of(candidate.last)
-        if first is None or last is None or last < first:
-            continue
-        correction = candidate.note
-        fixed = verified.get(id(candidate))
-        if fixed is not None:
-            correction = _corrected_quote(doc, first, last, candidate)
-        confident = candidate.confident and (candidate.replace is None or fixed is not None)
-        hits.setdefault(first, Hit(first, last, candidate.key, correction, confident=confident))
-    ordered = sorted(hits.values(), key=lambda h: h.first)
-    return Detection(code, ordered) if ordered else None
+    """Run a rule on every sentence and turn its candidates into hits. Fixes are checked by
+    re-parsing only when the detection is settled (see Detection.settle): re-parsing costs
+    as much as the first parse, and most one-off candidates are never shown."""
+    kept: dict[int, tuple[Candidate, int, int]] = {}
+    for sent in doc.parsed.sents:
+        for candidate in rule(doc, sent):
+            first, last = doc.index_of(candidate.first), doc.index_of(candidate.last)
+            if first is None or last is None or last < first:
+                continue
+            kept.setdefault(first, (candidate, first, last))
+    if not kept:
+        return None
+    ordered = [kept[i] for i in sorted(kept)]
+
+    def settle(detection: Detection) -> None:
+        checks = [c for c, _, _ in ordered if c.replace is not None]
+        verified = _verify(doc, checks, rule)
+        hits = []
+        present = {h.first for h in detection.hits}  # another code may have claimed some
+        for candidate, first, last in ordered:
+            if first not in present:
+                continue
+            fixed = verified.get(id(candidate), False)
+            correction = _corrected_quote(doc, first, last, candidate) if fixed else candidate.note
+            confident = candidate.confident and (candidate.replace is None or fixed)
+            hits.append(Hit(first, last, candidate.key, correction, confident=confident))
+        detection.hits = hits
+
+    hits = [Hit(f, last, c.key, c.note, confident=c.confident) for c, f, last in ordered]
+    return Detection(code, hits, settle_fixes=settle)
 
 
 def _corrected_quote(doc: Doc, first: int, last: int, candidate: Candidate) -> str:
@@ -1053,6 +1066,15 @@ _WAIT_OK = frozenset(
 
 
 @lru_cache(maxsize=1)
+def _fixed_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Fixed phrases by their first word, so each token is compared with a handful only."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, right in _FIXED:
+        index.setdefault(phrase[0], []).append((phrase, right))
+    return index
+
+
+@lru_cache(maxsize=1)
 def _collocation_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """Every inflected form of a head word -> (wrong prepositions, correction)."""
     index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -1079,7 +1101,7 @@ def preposition(doc: Doc) -> Detection | None:
             if after.norm in wrong and not _collocation_exempt(doc, token, after):
                 hits.append(Hit(token.index, after.index, f"{token.norm} {after.norm}", right))
         hits += _missing_preposition(doc, token, after)
-        for phrase, right in _FIXED:
+        for phrase, right in _fixed_index().get(token.norm, ()):
             if doc.norms(token.index, len(phrase)) == phrase:
                 last = token.index + len(phrase) - 1
                 if doc.tokens[last].sentence == token.sentence:
@@ -1099,8 +1121,10 @@ def _attached(doc: Doc, hit: Hit) -> bool:
     if hit.last != hit.first + 1:
         return True
     head_token, prep_token = doc.tokens[hit.first], doc.tokens[hit.last]
-    parsed = {t.idx: t for t in doc.parsed}
-    head, prep = parsed.get(head_token.start), parsed.get(prep_token.start)
+    parsed = doc.parsed.char_span(head_token.start, prep_token.end, alignment_mode="expand")
+    if parsed is None or len(parsed) < 2:
+        return True
+    head, prep = parsed[0], parsed[-1]
     if head is None or prep is None or prep.pos_ != "ADP":
         return True
     return prep.head.i == head.i or head.head.i == prep.i
