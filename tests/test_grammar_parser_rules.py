@@ -19,6 +19,7 @@ def found(code: str, text: str) -> list[tuple[str, str | None]]:
     detection = DETECTORS[code](doc)
     if detection is None:
         return []
+    detection.settle()  # check the fixes, as the analyzer does before showing them
     return [(doc.quote(h.first, h.last), h.correction) for h in detection.hits]
 
 
