@@ -183,6 +183,9 @@ def _number(subject: P, verb: P) -> str | None:
         links = {c.lower_ for c in _children(subject, "cc")}
         return "pl" if links == {"and"} else None
     if subject.tag_ == "PRP":
+        before = subject.doc[subject.i - 1] if subject.i > subject.sent.start else None
+        if before is not None and before.pos_ == "ADP":
+            return None  # "the best way for you is ...": a misread object
         return {"i": "1", "you": "2", "he": "3sg", "she": "3sg", "it": "3sg"}.get(low) or (
             "pl" if low in ("we", "they") else None
         )
@@ -196,21 +199,43 @@ def _number(subject: P, verb: P) -> str | None:
     return _noun_number(subject)
 
 
+_SINGULAR_DETS = lx.words("a an this that every each one another either neither")
+_PLURAL_DETS = lx.words("these those many several both few various numerous")
+_IRREGULAR_PLURALS = lx.words("people children men women police")
+
+
 def _noun_number(noun: P) -> str | None:
+    """The number of a noun subject, when something other than its ending shows it: "the
+    taxi are" may be "the taxis are", so only a determiner that fixes the number ("this",
+    "these", "two"), an irregular plural ("people") or a possessive ("my boss") counts."""
     if noun.tag_ not in ("NN", "NNS") or noun.lemma_.lower() in _EITHER_NUMBER:
         return None
-    if (
-        noun.lower_ in _EITHER_NUMBER
-        or noun.lemma_.lower() == "folk"
-        or (noun.text[:1].isupper() and noun.i != noun.sent.start)
-    ):
+    if noun.lower_ in _EITHER_NUMBER or noun.lemma_.lower() == "folk":
         return None
-    if _children(noun, "conj"):
+    if noun.text[:1].isupper() and noun.i != noun.sent.start:
+        return None
+    if _children(noun, "conj") or not morph.is_known(noun.text):
         return None
     if any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children) and noun.tag_ == "NN":
         # "the kind of books", "a lot of things": the verb often agrees with the second noun.
         return None
-    return "3sg" if noun.tag_ == "NN" else "pl"
+    number = "3sg" if noun.tag_ == "NN" else "pl"
+    dets = [
+        c for c in noun.children if c.dep_ in ("det", "nummod", "amod", "poss") and c.i < noun.i
+    ]
+    if any(c.dep_ == "nummod" for c in dets):
+        return None  # "fifty years is a long time": an amount takes a singular verb
+    if any(c.lower_ in _SINGULAR_DETS for c in dets):
+        return "3sg" if number == "3sg" else None
+    if any(c.lower_ in _PLURAL_DETS for c in dets):
+        return "pl" if number == "pl" else None
+    if noun.lower_ in _IRREGULAR_PLURALS:
+        return "pl"
+    if any(c.dep_ == "poss" for c in dets):
+        return number
+    if noun.tag_ == "NN" and noun.lemma_.lower() in lx.UNCOUNTABLE_NOUNS:
+        return "3sg"  # "the information are": no plural to choose instead
+    return None
 
 
 def _be_form(number: str, past: bool) -> str:
@@ -679,6 +704,21 @@ _QUANTIFIER_WORDS = lx.words(
     "many much few several more most less enough such what which whose each every no any some"
 )
 _ARGUMENT_DEPS = frozenset({"dobj", "pobj", "attr", "nsubj", "nsubjpass", "appos", "oprd"})
+_TIME_UNITS = lx.PAST_MARKER_UNITS | lx.words("day morning evening afternoon time")
+_MORE_IDIOMS = frozenset(
+    {
+        ("in", "addition"),
+        ("in", "conclusion"),
+        ("in", "general"),
+        ("in", "particular"),
+        ("in", "summary"),
+        ("in", "short"),
+        ("in", "contrast"),
+        ("in", "comparison"),
+        ("at", "last"),
+        ("in", "future"),
+    }
+)
 _DEFINITE_ADJECTIVES = lx.words("same only first last next best worst main following whole")
 
 
@@ -687,11 +727,11 @@ def _countable_here(doc: Doc) -> frozenset[str]:
     memo = doc.memo.get("countable")
     if isinstance(memo, frozenset):
         return memo
+    # Only the plural proves it: learners also put "a" before uncountable nouns.
     seen = {
         t.lemma_.lower()
         for t in doc.parsed
-        if (t.tag_ == "NNS" or any(c.lower_ in ("a", "an") for c in t.children))
-        and t.pos_ == "NOUN"
+        if t.tag_ == "NNS" and t.pos_ == "NOUN" and not t.lower_.endswith("ings")
     }
     result = frozenset(seen - _MASS_TOO)
     doc.memo["countable"] = result
@@ -725,6 +765,21 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
     if after is not None and (after.tag_ in ("CD", "POS", "NNP") or after.lower_ in ("'s", "-")):
         return False  # "room 5", "the doctor's", "bus-stop"
+    head = noun.head
+    if (head.lemma_.lower(), noun.lower_) in lx.BARE_NOUN_IDIOMS or (
+        head.lower_,
+        noun.lower_,
+    ) in _MORE_IDIOMS:
+        return False  # "take place", "in addition"
+    if noun.lemma_.lower() in _TIME_UNITS and any(
+        a.lower_ in ("last", "next", "this") for a in noun.children
+    ):
+        return False  # "last year", "next week": time adverbials take no article
+    before = noun.doc[noun.i - 1] if noun.i > noun.sent.start else None
+    if before is not None and before.lower_ == "to" and morph.is_base_verb(noun.lower_):
+        return False  # "good to book": an infinitive misread as a noun
+    if noun.sent[0].lower_ == "dear":
+        return False  # a greeting names its addressee without an article
     if noun.dep_ == "pobj":
         prep = noun.head
         pair = (prep.lower_, noun.lower_)
@@ -851,7 +906,7 @@ def _plural_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         low, lemma = noun.lower_, noun.lemma_.lower()
         singular = lx.UNCOUNTABLE_PLURALS.get(low)
         if singular is not None and noun.tag_ == "NNS":
-            determined = any(c.dep_ in ("det", "amod", "nummod") for c in noun.children)
+            determined = any(c.dep_ in ("det", "nummod") for c in noun.children)
             if low not in lx.AMBIGUOUS_PLURALS or determined:
                 found.append(_replace(noun, noun, f"{low} (uncountable)", noun, singular, "NN"))
             continue
@@ -906,6 +961,8 @@ def _singular_after_plural_quantifier(doc: Doc, noun: P) -> list[Candidate]:
     after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
     if after is not None and (after.lower_ in ("-", "old", "'s") or after.pos_ == "NOUN"):
         return []  # "a two-hour drive", "three year old", "ten minute walk"
+    if any(c.tag_ in ("NNP", "NNPS") for c in noun.children):
+        return []  # "4 Spruce Avenue": part of a name
     trigger: P | None = None
     for child in noun.children:
         if child.i > noun.i:
@@ -950,6 +1007,8 @@ def _plural_after_singular_quantifier(noun: P) -> list[Candidate]:
     )
     if det is None or det.i > noun.i or noun.lemma_.lower() == noun.lower_:
         return []
+    if det.lower_ == "each" and det.i + 1 < len(det.doc) and det.doc[det.i + 1].lower_ == "other":
+        return []  # "each other's appearances"
     if any(c.dep_ == "nummod" for c in noun.children):
         return []  # "every two weeks"
     singular = noun.lemma_.lower()
