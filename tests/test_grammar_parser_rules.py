@@ -143,3 +143,14 @@ def test_a_different_model_is_refused_with_a_clear_error(tmp_path: Path) -> None
         parser.check_meta(tmp_path)
     with pytest.raises(parser.ParserModelError, match="cannot read"):
         parser.check_meta(tmp_path / "missing")
+
+
+def test_the_code_location_loads_without_spacy() -> None:
+    # Dagster imports the definitions often (every reload, every run worker): spaCy and its
+    # model must wait until an analysis needs them.
+    import subprocess
+    import sys
+
+    code = "import sys, speaking_pipeline.definitions; print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
