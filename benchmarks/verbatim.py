@@ -23,7 +23,7 @@ TEXTS = (
     "Yesterday we [was late] for the film, so we [buy] the tickets for the next show.",
     "My teacher gave me [many informations] about the exam. She [explain me] the rules.",
     "Last year I [visit] my aunt in Spain. [She have] a small house near the sea.",
-    "I am [interested about] history. My friends [is] more interested in football.",
+    "I am [interested about] history. [My friends is] more interested in football.",
     "We [discussed about] the plan for an hour. Then [everybody go] home.",
 )
 VOICES = ("en-us", "en-gb", "en-us+f3", "en-gb-x-rp+m3")
