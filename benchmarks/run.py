@@ -266,6 +266,12 @@ def main() -> None:
         "health check. Profile recomputation grows linearly with the learner's sessions; it",
         "is what keeps profiles exact under retries and re-analysis.",
         "",
+        "The analyzer's figures are wall time and CPU time of the process: on a machine shared by",
+        "several engineers (see the load average) wall time mostly measures waiting for a core.",
+        "Verbatim transcription counts a planted error as kept when its words come back exactly;",
+        "the word error rate is against the text as written (espeak-ng speech is harder to",
+        "recognise than a person's, so both figures are pessimistic for real speech).",
+        "",
     ]
     out = REPO / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines))
