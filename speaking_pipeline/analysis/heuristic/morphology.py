@@ -15,6 +15,7 @@ def _lemminflect() -> Any:
 
     return lemminflect
 
+
 MODALS = frozenset(
     {"can", "could", "will", "would", "shall", "should", "may", "might", "must", "ought"}
 )
