@@ -62,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("eval", help="precision and recall of the heuristic analyzer")
     evaluate.add_argument("path", nargs="?", help="evaluation set (default: the bundled one)")
+    evaluate.add_argument(
+        "--m2",
+        nargs="+",
+        metavar="FILE",
+        help="score on M2 files of human-corrected learner English instead (one band per file)",
+    )
+    evaluate.add_argument(
+        "--show-false", type=int, default=0, metavar="N", help="with --m2: print N false hits"
+    )
     return parser
 
 
@@ -100,8 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return reanalyze(args)
         if args.command == "eval":
-            from speaking_pipeline.cli.local import evaluate
+            from speaking_pipeline.cli.local import evaluate, evaluate_m2
 
+            if args.m2:
+                return evaluate_m2(args.m2, show_false=args.show_false)
             return evaluate(args.path)
     except MissingSettingError as error:
         print(f"error: {error}", file=sys.stderr)
