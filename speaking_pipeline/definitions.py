@@ -5,6 +5,7 @@ two thirds of the import time, and no session step uses them."""
 
 from dagster import Definitions
 
+from speaking_pipeline.defs.maintenance.sensors import leftover_audio_sensor, run_worker_sweeper
 from speaking_pipeline.defs.profiles.assets import learner_profiles
 from speaking_pipeline.defs.profiles.jobs import recompute_profiles_job
 from speaking_pipeline.defs.profiles.schedules import recompute_profiles_schedule
@@ -34,6 +35,8 @@ defs = Definitions(
         session_done_sensor,
         session_failed_sensor,
         stuck_session_sensor,
+        run_worker_sweeper,
+        leftover_audio_sensor,
     ],
     schedules=[recompute_profiles_schedule],
     resources=session_resources(),

@@ -94,3 +94,11 @@ def build_queue(
     from speaking_pipeline.queue.direct import DirectQueue
 
     return DirectQueue(repo, launcher)
+
+
+def transcribable_language(tag: str) -> bool:
+    """Whether the transcribers (local Whisper and OpenAI's alike) know the language of a
+    tag such as "en" or "en-GB": the upload refuses one they would fail on later."""
+    from speaking_pipeline.transcription.languages import whisper_language
+
+    return whisper_language(tag) is not None

@@ -153,7 +153,7 @@ def feed_status_sensors(instance: DagsterInstance, run_id: str, db_url: str) -> 
         dagster_event=event.dagster_event,  # type: ignore[arg-type]
         dagster_instance=instance,
         dagster_run=run,
-        resources={"database": DatabaseResource(url=db_url)},
+        resources={"database": DatabaseResource(url=db_url), "audio_store": audio_store_resource},
     ) as ctx:
         sensor(ctx if success else ctx.for_run_failure())
 
@@ -278,7 +278,7 @@ def start_worker(
     )
 
 
-def finish_worker(worker: subprocess.Popen[str], timeout: float = 150) -> dict[str, bool]:
+def finish_worker(worker: subprocess.Popen[str], timeout: float = 600) -> dict[str, bool]:
     """Wait for a worker; returns partition -> run succeeded."""
     out, err = worker.communicate(timeout=timeout)
     assert worker.returncode == 0, err[-4000:]

@@ -82,3 +82,32 @@ def test_eval_prints_per_code_precision_and_recall(tmp_path: Path) -> None:
     result = _run(["eval", str(REPO / "tests" / "eval_set")], tmp_path)
     assert result.returncode == 0, result.stderr
     assert "grammar.article_omission" in result.stdout and "recall" in result.stdout
+
+
+def test_submit_against_an_api_that_is_down_says_what_to_check(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "speaking_pipeline.cli.main",
+            "submit",
+            str(Path(__file__).parent / "fixtures" / "audio" / "speech.ogg"),
+            "--user",
+            "learner-down",
+            "--api",
+            f"http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DATA_DIR": str(tmp_path), "AUTH_JWT_SECRET": "x" * 40},
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"could not reach the API at http://127.0.0.1:{port}" in result.stderr
+    assert "speaking-pipeline up" in result.stderr

@@ -87,7 +87,7 @@ def test_deleting_a_session_mid_run_leaves_no_rows_files_or_profile_contribution
         assert [f.step_key for f in failures] == [step]
         failure = failures[0].step_failure_data
         assert failure is not None and failure.user_failure_data is not None
-        assert "does not exist" in (failure.user_failure_data.description or "")
+        assert "no session" in (failure.user_failure_data.description or "")
         profile = client.get("/api/profile", headers=auth("learner-del", settings)).json()
 
     assert _rows_of(fresh_db_url, doomed) == {

@@ -14,6 +14,7 @@ from dagster._daemon.monitoring.run_monitoring import check_run_timeout
 
 from speaking_pipeline.config import Settings
 from speaking_pipeline.db.models import SessionStatus
+from speaking_pipeline.domain.failures import Reason, learner_message
 from speaking_pipeline.domain.recovery import MAX_PROCESS_ATTEMPTS, Recovery, StuckSession, decide
 from tests.fakes.fake_qstash import FakeQStash
 from tests.fakes.flaky import FastTranscriber, FileGate, FlakyTranscriber, provider_resources
@@ -154,9 +155,8 @@ def test_lost_delivery_missed_success_and_exhausted_attempts_are_all_resolved(
         assert status_of(fresh_db_url, unrecorded) == (SessionStatus.DONE, None)
         status, message = status_of(fresh_db_url, doomed)
         assert status is SessionStatus.FAILED
-        assert (
-            message == f"processing stopped without finishing after {MAX_PROCESS_ATTEMPTS} attempts"
-        )
+        assert message == learner_message(Reason.INTERRUPTED)
+        assert not list((settings.data_dir / "audio").rglob(f"{doomed}/audio.*"))
 
         [first] = requested_runs(settings, fresh_db_url)
         assert first.partition_key == lost
@@ -253,5 +253,5 @@ def test_an_upload_cut_short_is_failed_and_its_bytes_deleted(
         assert stuck_sensor_requests(settings, fresh_db_url) == []
         status, message = status_of(fresh_db_url, session_id)
         assert status is SessionStatus.FAILED
-        assert message is not None and "upload did not complete" in message
+        assert message == learner_message(Reason.UPLOAD_INCOMPLETE)
         assert not store.exists(key)

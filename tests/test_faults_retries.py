@@ -8,10 +8,17 @@ import pytest
 
 from speaking_pipeline.analysis.heuristic import HeuristicAnalyzer
 from speaking_pipeline.db.models import SessionStatus
+from speaking_pipeline.domain.failures import (
+    FAILURE_REASON_TAG,
+    FAILURE_STEP_TAG,
+    Reason,
+    learner_message,
+)
 from tests.fakes.flaky import FastTranscriber, FlakyAnalyzer, FlakyTranscriber, provider_resources
 from tests.fault_support import (
     assert_consistent,
     insight_sets,
+    instance_of,
     launch_requested,
     status_of,
 )
@@ -56,22 +63,27 @@ def test_permanent_provider_failure_fails_the_session_at_once(
                 FastTranscriber(), failures=None, transient=False, message="unsupported codec xyz"
             )
             resources = provider_resources(transcriber=provider)
-            cause, name = "unsupported codec xyz", "transcription"
+            reason = Reason.UNREADABLE_AUDIO
         else:
             provider = FlakyAnalyzer(  # type: ignore[assignment]
                 HeuristicAnalyzer(), failures=None, transient=False, message="API key rejected"
             )
             resources = provider_resources(analyzer=provider)  # type: ignore[arg-type]
-            cause, name = "API key rejected", "analysis"
+            reason = Reason.ANALYSIS_FAILED
         results = launch_requested(settings, fresh_db_url, resources)
 
     assert len(results) == 1 and not results[0].success
     assert provider.calls == 1  # no retry of a permanent error
     status, message = status_of(fresh_db_url, session_id)
     assert status is SessionStatus.FAILED
-    assert message is not None and message.startswith(f"{name} failed"), message
-    assert cause in message
+    # The learner reads the fixed message of the reason; operators find it on the run.
+    assert message == learner_message(reason)
+    run = instance_of(settings).get_run_by_id(results[0].run_id)
+    assert run is not None
+    assert run.tags[FAILURE_REASON_TAG] == reason.value
+    assert run.tags[FAILURE_STEP_TAG] == step
     assert session_id not in insight_sets(fresh_db_url)
+    assert not list((tmp_path / "audio").rglob("audio.*"))  # FAILED: the audio is gone
     assert_consistent(fresh_db_url)
 
 
@@ -94,5 +106,6 @@ def test_transient_failure_that_never_clears_fails_after_the_last_retry(
     assert transcriber.calls == 4  # the first try and three retries
     status, message = status_of(fresh_db_url, session_id)
     assert status is SessionStatus.FAILED
-    assert message == "transcription failed: TranscriptionError: upstream timed out (504)"
+    assert message == learner_message(Reason.SERVICE_UNAVAILABLE)
+    assert "TranscriptionError" not in message
     assert_consistent(fresh_db_url)

@@ -97,7 +97,8 @@ def test_fifty_sessions_delivered_twice_in_parallel(
         ]
         outcomes: dict[str, bool] = {}
         for worker in workers:
-            outcomes.update(finish_worker(worker, timeout=240))
+            # A generous bound: a loaded machine is slow, and slow is not a failure.
+            outcomes.update(finish_worker(worker, timeout=1200))
         failed = {sid: status_of(fresh_db_url, sid) for sid, ok in outcomes.items() if not ok}
         assert not failed, failed
         assert outcomes == dict.fromkeys(ids, True)

@@ -139,8 +139,8 @@ def test_detector_ignores_look_alikes(code: str, text: str) -> None:
 
 def test_connector_overuse_names_the_dominant_connector() -> None:
     text = (
-        "So I left early. So I took the bus. So I arrived at nine. "
-        "So the meeting started late, but nobody minded."
+        "I was tired, so I left early. It rained, so I took the bus. The bus was fast, so I "
+        "arrived at nine. The room was empty, so the meeting started late, but nobody minded."
     )
     doc = parse(text)
     detection = DETECTORS["vocabulary.connector_overuse"](doc)

@@ -4,6 +4,8 @@ backstop then finds the request)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from speaking_pipeline.db.repository import Repository
@@ -21,10 +23,12 @@ class RecordingLauncher:
         self.repo, self.fail = repo, fail
         self.launched: list[str] = []
         self.committed_first: list[bool] = []
+        self.tags: list[dict[str, str]] = []
 
-    def launch(self, session_id: str) -> str:
-        self.committed_first.append(session_id in self.repo.requested_sessions())
+    def launch(self, session_id: str, tags: Mapping[str, str]) -> str:
+        self.committed_first.append(session_id in {s.id for s in self.repo.requested_sessions()})
         self.launched.append(session_id)
+        self.tags.append(dict(tags))
         if self.fail:
             raise LaunchError("the Dagster webserver did not answer")
         return "run-id"
@@ -45,6 +49,16 @@ def test_the_recording_delivery_launches_once_after_its_commit(app_db_url: str) 
     assert request_processing(repo, sid, launcher=launcher) is Intake.ALREADY_REQUESTED
     assert launcher.launched == [sid]
     assert launcher.committed_first == [True]
+    # The analysts' tags, as the intake sensor would give them.
+    stored = repo.session(sid)
+    assert stored is not None
+    assert launcher.tags == [
+        {
+            "speaking/session": sid,
+            "speaking/user": stored.user_id,
+            "speaking/uploaded": stored.created_at.date().isoformat(),
+        }
+    ]
 
 
 def test_a_failed_launch_keeps_the_request_for_the_backstop(app_db_url: str) -> None:
@@ -53,7 +67,7 @@ def test_a_failed_launch_keeps_the_request_for_the_backstop(app_db_url: str) -> 
     assert request_processing(repo, sid, launcher=RecordingLauncher(repo, fail=True)) is (
         Intake.ACCEPTED
     )
-    assert sid in repo.requested_sessions()
+    assert sid in {s.id for s in repo.requested_sessions()}
 
 
 def test_the_graphql_launcher_gives_up_quickly_on_a_dead_webserver() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from speaking_pipeline.domain.failures import Reason, learner_message
 from speaking_pipeline.domain.taxonomy import TAXONOMY
 from tests.fakes.fake_anthropic import FakeAnthropic
 from tests.fakes.fake_openai import FakeOpenAI
@@ -174,6 +175,8 @@ def test_an_unrepairable_model_reply_fails_the_session_with_a_clear_message(
         f"/api/sessions/{session_id}", headers=auth("prod-learner-2", settings)
     ).json()
     assert detail["status"] == "FAILED"
-    assert detail["errorMessage"].startswith("analysis failed:")
+    # The learner reads the fixed message; the model's reply stays with the operators.
+    assert detail["errorMessage"] == learner_message(Reason.ANALYSIS_FAILED)
+    assert detail["audioDeletedAt"]
     assert detail["insights"] == []
     assert detail["transcript"]["text"] == TRANSCRIPT  # kept: a re-analysis needs no audio

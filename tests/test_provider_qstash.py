@@ -14,7 +14,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from speaking_pipeline.config import MissingSettingError, Settings
-from speaking_pipeline.queue.qstash import QStashQueue, QueueError
+from speaking_pipeline.queue.qstash import (
+    DELIVERY_RETRIES,
+    RETRY_DELAY_EXPRESSION,
+    QStashQueue,
+    QueueError,
+    retry_delays_secs,
+)
 from speaking_pipeline.security.qstash_signature import verify_qstash_signature
 from tests.fakes import fake_qstash
 from tests.fakes.fake_qstash import FakeQStash, PublishError
@@ -47,12 +53,21 @@ def test_publish_request_has_the_documented_shape(fake: FakeQStash) -> None:
     assert request.path == f"/v2/publish/{APP_URL}/api/internal/process"
     assert request.header("authorization") == f"Bearer {fake.token}"
     assert request.header("content-type") == "application/json"
-    assert request.header("upstash-retries") == "5"
+    assert request.header("upstash-retries") == str(DELIVERY_RETRIES)
+    assert request.header("upstash-retry-delay") == RETRY_DELAY_EXPRESSION
     assert request.header("upstash-deduplication-id") == "process-sess-42"
     assert request.header("upstash-failure-callback") == f"{APP_URL}/api/internal/process-failed"
     assert json.loads(request.body) == {"sessionId": "sess-42"}
     [message] = fake.messages
     assert message.destination == f"{APP_URL}/api/internal/process"
+
+
+def test_delivery_retries_end_within_an_hour() -> None:
+    # The failure callback fires after the last retry: the learner hears within the hour.
+    delays = retry_delays_secs()
+    assert len(delays) == DELIVERY_RETRIES
+    assert delays == sorted(delays) and delays[0] >= 10  # backs off, never hammers
+    assert sum(delays) < 3600 - DELIVERY_RETRIES * 30  # with room for slow attempts
 
 
 def test_enqueueing_twice_keeps_one_message(fake: FakeQStash) -> None:

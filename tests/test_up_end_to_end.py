@@ -80,12 +80,23 @@ def running_up(
     env.pop("DAGSTER_HOME", None)
     if server_database:
         env["DATABASE_URL"] = server_database
+    out_path = Path(tempfile.mkstemp(prefix="sp-up-out-")[1])
+    out = out_path.open("w")
     proc = subprocess.Popen(
-        [str(BIN / "speaking-pipeline"), "up"], cwd=REPO, env=env, start_new_session=True
+        [str(BIN / "speaking-pipeline"), "up"],
+        cwd=REPO,
+        env=env,
+        start_new_session=True,
+        stdout=out,
+        stderr=subprocess.STDOUT,
     )
+    ready = f"ready: dagster http://127.0.0.1:{dagster_port}  api http://127.0.0.1:{api_port}"
     try:
         _wait_for(f"http://127.0.0.1:{api_port}/healthz", 120, proc)
         _wait_for(f"http://127.0.0.1:{dagster_port}/server_info", 120, proc)
+        deadline = time.monotonic() + 60
+        while ready not in out_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
         yield env, data_dir
     finally:
         if proc.poll() is None:
@@ -96,7 +107,15 @@ def running_up(
             os.killpg(proc.pid, signal.SIGKILL)
             raise
         shutil.rmtree(data_dir, ignore_errors=True)
+        out.close()
+    said = out_path.read_text()
+    out_path.unlink()
     assert code == 0
+    # The operator's terminal: a handful of lines, the ready line with both URLs; Dagster's
+    # and dbt's chatter went to DATA_DIR/logs.
+    assert ready in said, said
+    assert len(said.splitlines()) < 50, said
+    assert "superseded" not in said and "RuntimeDirWarning" not in said
 
 
 def test_up_then_submit_reaches_done(running_up: tuple[dict[str, str], Path]) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from speaking_pipeline.db.engine import session_scope
 from speaking_pipeline.db.models import SessionStatus, SpeakingSession
+from speaking_pipeline.domain.failures import Reason, learner_message
 from speaking_pipeline.security.qstash_signature import sign_qstash_delivery
 from tests.fakes.fake_qstash import FakeQStash
 from tests.support import app_env, auth, client_for, launch_requested_runs, upload
@@ -104,10 +105,11 @@ def test_signed_delivery_is_processed_and_bad_ones_launch_nothing(qstash_app, fr
     response = client.post("/api/internal/process", content=body, headers=headers)
     assert response.status_code == 200, response.text
     assert response.json()["outcome"] == "accepted"
-    # The very same signed request again is a replay: refused, whatever the body says.
+    # The very same signed request again is a replay: acknowledged (QStash must not retry
+    # it to its DLQ) with its outcome, and it requests nothing.
     replay = client.post("/api/internal/process", content=body, headers=headers)
-    assert replay.status_code == 401, replay.text
-    assert replay.json()["code"] == "REPLAYED_DELIVERY"
+    assert replay.status_code == 200, replay.text
+    assert replay.json()["outcome"] == "replayed"
     # A duplicate delivery is acknowledged and requests nothing more.
     response = client.post(
         "/api/internal/process",
@@ -163,7 +165,9 @@ def test_failure_callback_marks_an_undelivered_session_failed(qstash_app, fresh_
     assert response.status_code == 200 and response.json()["markedFailed"] is True
     detail = client.get(f"/api/sessions/{session_id}", headers=auth("learner-f", settings)).json()
     assert detail["status"] == "FAILED"
-    assert "503" in detail["errorMessage"]
+    assert detail["errorMessage"] == learner_message(Reason.DELIVERY_FAILED)
+    assert detail["audioDeletedAt"]  # a FAILED session keeps no audio
+    assert not list((settings.data_dir / "audio").rglob("audio.*"))
     with session_scope(fresh_db_url) as db:
         row = db.get(SpeakingSession, session_id)
         assert row is not None and row.status is SessionStatus.FAILED

@@ -312,3 +312,75 @@ def _assemble_in_step(barrier: Any, target: Path, source: ModelSource) -> None:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---- verbatim output: what the speaker did not say is dropped ---------------------------
+
+
+def _segment(text: str, start: float, words: list[tuple[str, float, float]], **kw: float) -> Any:
+    from faster_whisper.transcribe import Segment
+    from faster_whisper.transcribe import Word as WhisperWord
+
+    return Segment(
+        id=0,
+        seek=0,
+        start=start,
+        end=words[-1][2] if words else start,
+        text=text,
+        tokens=[],
+        avg_logprob=kw.get("avg_logprob", -0.3),
+        compression_ratio=kw.get("compression_ratio", 1.4),
+        no_speech_prob=kw.get("no_speech_prob", 0.05),
+        words=[WhisperWord(s, e, w, 0.9) for w, s, e in words],
+        temperature=0.0,
+    )
+
+
+def test_zero_length_words_at_the_end_of_the_clip_are_dropped() -> None:
+    from speaking_pipeline.transcription.whisper_local import verbatim_segments
+
+    said = _segment(
+        " It depend of the weather.",
+        0.0,
+        [
+            (" It", 0.0, 0.3),
+            (" depend", 0.3, 0.7),
+            (" of", 0.7, 0.8),
+            (" the", 0.8, 0.9),
+            (" weather.", 0.9, 1.4),
+        ],
+    )
+    invented = _segment(" Thank you.", 1.5, [(" Thank", 2.0, 2.0), (" you.", 2.0, 2.0)])
+    kept = verbatim_segments([said, invented], duration=2.0)
+    assert [k.text for k in kept] == ["It depend of the weather."]
+    assert [w.word for w in kept[0].words][-1] == "weather."
+
+
+def test_a_repeated_utterance_is_kept_once_and_unreliable_segments_go() -> None:
+    from speaking_pipeline.transcription.whisper_local import verbatim_segments
+
+    once = _segment(
+        " I must to improve.",
+        0.0,
+        [(" I", 0.0, 0.2), (" must", 0.2, 0.5), (" to", 0.5, 0.6), (" improve.", 0.6, 1.1)],
+    )
+    again = _segment(
+        " I must to improve.",
+        1.2,
+        [(" I", 1.2, 1.4), (" must", 1.4, 1.7), (" to", 1.7, 1.8), (" improve.", 1.8, 2.3)],
+    )
+    silence = _segment(
+        " Subscribe to my channel.",
+        3.0,
+        [(" Subscribe", 3.0, 3.5), (" to", 3.5, 3.6), (" my", 3.6, 3.8), (" channel.", 3.8, 4.4)],
+        no_speech_prob=0.9,
+        avg_logprob=-1.4,
+    )
+    loop = _segment(
+        " the the the the the the",
+        5.0,
+        [(" the", 5.0 + i / 10, 5.05 + i / 10) for i in range(6)],
+        compression_ratio=3.1,
+    )
+    kept = verbatim_segments([once, again, silence, loop], duration=10.0)
+    assert [k.text for k in kept] == ["I must to improve."]

@@ -17,6 +17,7 @@ from speaking_pipeline.pipeline.sessions import Services
 from speaking_pipeline.providers import build_audio_store, build_queue
 from webhook.deps import AppDeps
 from webhook.errors import ApiError, api_error_handler, unexpected_error_handler
+from webhook.middleware import BodyReadTimeout, ErrorShield
 from webhook.routes import health, internal, profile, sessions
 from webhook.web import routes as web
 from webhook.web.headers import SecurityHeadersMiddleware
@@ -35,7 +36,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *health.routes,
             *web.routes,
         ],
-        middleware=[Middleware(SecurityHeadersMiddleware)],
+        # Outermost first: every answer gets the security headers, the shield's 500/503
+        # included; the body timeout sits next to the routes that read bodies.
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(ErrorShield),
+            Middleware(BodyReadTimeout),
+        ],
         exception_handlers={ApiError: api_error_handler, Exception: unexpected_error_handler},
     )
     repo = Repository(db_url)

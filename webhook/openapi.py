@@ -38,7 +38,11 @@ def _error(description: str, *codes: str) -> dict[str, Any]:
 
 _UNAUTHORIZED = _error("No bearer token, or one that is not valid", "UNAUTHORIZED")
 _NOT_FOUND = _error("No such session, or it belongs to another learner", "SESSION_NOT_FOUND")
-_INTERNAL = _error("Unexpected server error", "INTERNAL_ERROR")
+_INTERNAL = _error("Unexpected server error (logged as type and path only)", "INTERNAL_ERROR")
+_UNAVAILABLE = _error(
+    "The database is unreachable for now; try again after Retry-After seconds",
+    "SERVICE_UNAVAILABLE",
+)
 _BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 _SESSION_ID = {
     "name": "session_id",
@@ -271,7 +275,7 @@ _SCHEMAS: dict[str, Any] = {
             "sessionId": {"type": "string"},
             "outcome": {
                 "type": "string",
-                "enum": ["accepted", "already_requested", "already_finished"],
+                "enum": ["accepted", "already_requested", "already_finished", "replayed"],
             },
         },
     },
@@ -306,12 +310,13 @@ _QSTASH_HEADERS = [
 ]
 _QSTASH_ERRORS = {
     "401": _error(
-        "Bad, missing, expired or replayed signature: nothing launched",
+        "Bad, missing or expired signature: nothing launched",
         *(c.value for c in SignatureErrorCode if c is not _KEYS_MISSING),
-        "REPLAYED_DELIVERY",
     ),
+    "413": _error("Body over 16 KiB, refused while it streams in", "BODY_TOO_LARGE"),
     "489": _error(
-        "Malformed body or unknown session; sent with Upstash-NonRetryable-Error: true",
+        "Malformed body, a sessionId that is not a UUID, or an unknown session; sent with"
+        " Upstash-NonRetryable-Error: true",
         "INVALID_BODY",
         "SESSION_NOT_FOUND",
         "INVALID_STATE",
@@ -377,6 +382,7 @@ def _paths() -> dict[str, Any]:
                     "413": _error("Over the upload limit (50 MB)", "FILE_TOO_LARGE"),
                     "415": _error("Not an audio format at all", "UNSUPPORTED_MEDIA_TYPE"),
                     "500": _INTERNAL,
+                    "503": _UNAVAILABLE,
                 },
             },
             "get": {
@@ -400,6 +406,7 @@ def _paths() -> dict[str, Any]:
                     "400": _error("page or limit out of range", "INVALID_QUERY"),
                     "401": _UNAUTHORIZED,
                     "500": _INTERNAL,
+                    "503": _UNAVAILABLE,
                 },
             },
         },
@@ -414,6 +421,7 @@ def _paths() -> dict[str, Any]:
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
                     "500": _INTERNAL,
+                    "503": _UNAVAILABLE,
                 },
             },
             "delete": {
@@ -425,6 +433,7 @@ def _paths() -> dict[str, Any]:
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
                     "500": _INTERNAL,
+                    "503": _UNAVAILABLE,
                 },
             },
         },
@@ -437,6 +446,7 @@ def _paths() -> dict[str, Any]:
                     "200": _json(_ref("Profile"), "The profile (empty before any session)"),
                     "401": _UNAUTHORIZED,
                     "500": _INTERNAL,
+                    "503": _UNAVAILABLE,
                 },
             }
         },

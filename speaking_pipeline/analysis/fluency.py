@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from itertools import pairwise
 
 from pydantic import BaseModel, Field
 
+from speaking_pipeline.analysis.tokens import FILLED_PAUSES, word_tokens
 from speaking_pipeline.transcription.base import Word
 
 SILENT_PAUSE_SECS = 0.25
 MATTR_WINDOW = 50
 MTLD_THRESHOLD = 0.72
-FILLED_PAUSES = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ehm", "hmm"})
-
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*|\d+(?:[.,]\d+)*")
 
 
 class FluencyMetrics(BaseModel):
@@ -37,15 +34,6 @@ class FluencyMetrics(BaseModel):
 # TTR, MATTR and MTLD are written here rather than taken from `lexicalrichness`: they are a few
 # lines each, must use the same tokens as the analyzer, and that package pulls in scipy,
 # textblob, pandas and matplotlib.
-
-
-def tokens(text: str) -> list[str]:
-    return [m.group().casefold().replace("’", "'") for m in _WORD.finditer(text)]
-
-
-def lexical_tokens(text: str) -> list[str]:
-    """Word tokens without filled pauses, which carry no lexical content."""
-    return [t for t in tokens(text) if t not in FILLED_PAUSES]
 
 
 def ttr(words: list[str]) -> float | None:
@@ -112,7 +100,9 @@ def compute_fluency(
 ) -> FluencyMetrics:
     """Fluency of one recording. `words` are the transcriber's word timings (may be empty);
     `duration_secs` the length of the audio (falls back to the end of the last word)."""
-    all_tokens = tokens(transcript)
+    # The analyzer's own tokenisation, so counts agree with the rules'; filled pauses carry
+    # no lexical content.
+    all_tokens = word_tokens(transcript)
     lexical = [t for t in all_tokens if t not in FILLED_PAUSES]
     filled = len(all_tokens) - len(lexical)
     timed = sorted((w for w in words if w.end >= w.start), key=lambda w: w.start)

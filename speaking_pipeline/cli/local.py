@@ -83,3 +83,21 @@ def evaluate(path: str | None) -> int:
     for failure in failures:
         print(f"below target: {failure}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def evaluate_m2(files: list[str], *, show_false: int = 0) -> int:
+    from speaking_pipeline.analysis.m2_eval import format_reports, score_file
+
+    reports = []
+    for name in files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"error: no such M2 file: {name}", file=sys.stderr)
+            return 2
+        try:
+            reports.append(score_file(path, keep_false=show_false))
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    print(format_reports(reports))
+    return 0

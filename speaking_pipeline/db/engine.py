@@ -38,7 +38,15 @@ def resolve_database_urls(settings: Settings) -> tuple[str, str]:
 
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
-    return create_engine(sqlalchemy_url(url), pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # hide_parameters: a database error's text (logged, recorded by Dagster) would otherwise
+    # carry the statement's parameters: topics, transcripts, learner ids.
+    return create_engine(
+        sqlalchemy_url(url),
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        hide_parameters=True,
+    )
 
 
 def session_factory(url: str) -> sessionmaker[Session]:

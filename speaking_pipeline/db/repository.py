@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,7 +26,9 @@ from speaking_pipeline.db.models import (
 )
 from speaking_pipeline.domain.checks import StoredInsight
 from speaking_pipeline.domain.errors import NoTranscriptError, SessionGoneError
+from speaking_pipeline.domain.ids import is_session_id
 from speaking_pipeline.domain.lifecycle import (
+    FINISHED,
     IN_FLIGHT,
     ErrorMessage,
     Event,
@@ -450,6 +452,17 @@ class InFlightSession:
     status: SessionStatus
     requested: bool
     updated_at: datetime
+    user_id: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class RequestedSession:
+    """A session waiting for its run: what the run's tags say about it."""
+
+    id: str
+    user_id: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -483,6 +496,10 @@ class Repository:
         """The session row; with `lock`, held until the transaction ends, so that a deletion
         waits for this write and then removes what it wrote (instead of the write landing
         after the deletion)."""
+        if not is_session_id(session_id):
+            # A partition key added by hand in the UI; no query could find it (and a NUL
+            # byte in it would be a driver error, not an answer).
+            raise SessionGoneError(session_id)
         session = db.get(SpeakingSession, session_id, with_for_update=lock)
         if session is None:
             raise SessionGoneError(session_id)
@@ -606,25 +623,65 @@ class Repository:
                 return False
             return move_status(db, session_id, Event.DELIVERY_GAVE_UP, error_message=message)
 
+    # Audio retention
+
+    def leftover_audio(self, session_id: str | None = None) -> list[tuple[str, str]]:
+        """(session id, key) of audio that should be gone: sessions that ended (DONE or
+        FAILED) whose audio was never recorded as deleted."""
+        query = select(SpeakingSession.id, SpeakingSession.audio_url).where(
+            SpeakingSession.status.in_(list(FINISHED)),
+            SpeakingSession.audio_url.is_not(None),
+            SpeakingSession.audio_deleted_at.is_(None),
+        )
+        if session_id is not None:
+            query = query.where(SpeakingSession.id == session_id)
+        with self._tx() as db:
+            return [(sid, key) for sid, key in db.execute(query.limit(500)).all() if key]
+
+    def live_sessions(self, session_ids: Iterable[str]) -> set[str]:
+        """Those of `session_ids` whose session exists and has not ended (so may still
+        need its audio)."""
+        ids = [sid for sid in session_ids if is_session_id(sid)]
+        if not ids:
+            return set()
+        with self._tx() as db:
+            return set(
+                db.scalars(
+                    select(SpeakingSession.id).where(
+                        SpeakingSession.id.in_(ids),
+                        SpeakingSession.status.not_in(list(FINISHED)),
+                    )
+                )
+            )
+
+    # Analytics
+
+    def relation_exists(self, schema: str, name: str) -> bool:
+        """Whether a table or view `schema.name` exists (the analytics models, say)."""
+        with self._tx() as db:
+            found = db.execute(
+                text("SELECT to_regclass(:qualified)"), {"qualified": f'"{schema}"."{name}"'}
+            ).scalar()
+            return found is not None
+
     def requested_sessions(
         self, limit: int = 100, requested_before: datetime | None = None
-    ) -> list[str]:
+    ) -> list[RequestedSession]:
         """UPLOADED sessions whose processing was requested (before `requested_before`,
         when given), oldest request first."""
         with self._tx() as db:
-            return list(
-                db.scalars(
-                    select(SpeakingSession.id)
-                    .where(
-                        SpeakingSession.status == SessionStatus.UPLOADED,
-                        SpeakingSession.processing_requested_at.is_not(None),
-                        SpeakingSession.processing_requested_at
-                        <= (requested_before or datetime.max.replace(tzinfo=UTC)),
-                    )
-                    .order_by(SpeakingSession.processing_requested_at)
-                    .limit(limit)
+            rows = db.execute(
+                select(SpeakingSession.id, SpeakingSession.user_id, SpeakingSession.created_at)
+                .where(
+                    SpeakingSession.status == SessionStatus.UPLOADED,
+                    SpeakingSession.processing_requested_at.is_not(None),
+                    SpeakingSession.processing_requested_at
+                    <= (requested_before or datetime.max.replace(tzinfo=UTC)),
                 )
-            )
+                .order_by(SpeakingSession.processing_requested_at)
+                .limit(limit)
+            ).all()
+            return [RequestedSession(sid, uid, created) for sid, uid, created in rows]
 
     def abandoned_uploads(self, before: datetime) -> list[tuple[str, str | None]]:
         """(id, audio key) of sessions still CREATED since before `before`."""
@@ -645,11 +702,13 @@ class Repository:
                     SpeakingSession.status,
                     SpeakingSession.processing_requested_at,
                     SpeakingSession.updated_at,
+                    SpeakingSession.user_id,
+                    SpeakingSession.created_at,
                 ).where(SpeakingSession.status.in_(list(IN_FLIGHT)))
             ).all()
             return [
-                InFlightSession(session_id, status, requested_at is not None, updated_at)
-                for session_id, status, requested_at, updated_at in rows
+                InFlightSession(sid, status, requested is not None, updated, uid, created)
+                for sid, status, requested, updated, uid, created in rows
             ]
 
     def done_sessions(self, *, not_analysed_by: str | None = None) -> list[str]:
@@ -685,10 +744,11 @@ class Repository:
             store_transcript(db, session_id, result)
 
     def mark_audio_deleted(self, session_id: str) -> None:
+        """Record that the session's audio is gone (the first deletion's time is kept)."""
         with self._tx() as db:
             db.execute(
                 update(SpeakingSession)
-                .where(SpeakingSession.id == session_id)
+                .where(SpeakingSession.id == session_id, SpeakingSession.audio_deleted_at.is_(None))
                 .values(audio_deleted_at=utcnow())
             )
 

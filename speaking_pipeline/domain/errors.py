@@ -17,7 +17,11 @@ class SessionGoneError(PipelineError):
     """The session was deleted (or never existed); there is nothing to process."""
 
     def __init__(self, session_id: str) -> None:
-        super().__init__(f"session {session_id} does not exist (deleted?)", transient=False)
+        super().__init__(
+            f"no session {session_id!r}: it was deleted, or the partition key is not a session"
+            " (added by hand?)",
+            transient=False,
+        )
 
 
 class NoTranscriptError(PipelineError):

@@ -10,6 +10,7 @@ import yaml
 from dagster import DagsterInstance
 
 from speaking_pipeline.db.urls import dagster_postgres_url
+from speaking_pipeline.defs.maintenance.workers import FREE_SLOTS_AFTER_RUN_END_SECS
 
 DAGSTER_PG_URL_ENV = "SPEAKING_DAGSTER_PG_URL"
 # "warm": runs go to the Celery run workers (orchestration/workers.py); unset: Dagster's
@@ -58,7 +59,14 @@ def instance_config(
             "pools": {"default_limit": provider_calls, "granularity": "op"},
         },
         "run_retries": {"enabled": True, "max_retries": 1},
-        "run_monitoring": {"enabled": True, "poll_interval_seconds": 10},
+        # A run whose worker died keeps its pool slots until someone frees them; Dagster
+        # frees those of ended runs after this many seconds (run_worker_sweeper catches the
+        # rest: deleted runs, and runs that ended while the daemon was down).
+        "run_monitoring": {
+            "enabled": True,
+            "poll_interval_seconds": 10,
+            "free_slots_after_run_end_seconds": FREE_SLOTS_AFTER_RUN_END_SECS,
+        },
         "sensors": {"use_threads": True, "num_workers": 4},
         "schedules": {"use_threads": True, "num_workers": 2},
         "telemetry": {"enabled": False},
@@ -80,7 +88,7 @@ def instance_config(
             poll_interval_seconds=5,
             max_resume_run_attempts=0,
             # A killed worker's run held pool slots; they are freed once it has ended.
-            free_slots_after_run_end_seconds=10,
+            free_slots_after_run_end_seconds=FREE_SLOTS_AFTER_RUN_END_SECS,
         )
         config["run_monitoring"] = monitoring
     return config

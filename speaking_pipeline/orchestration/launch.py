@@ -6,6 +6,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from typing import Any
 
 from speaking_pipeline.defs.sessions.names import (
@@ -48,10 +49,11 @@ class LaunchError(Exception):
     """The webserver did not launch the run (unreachable, timed out or refused)."""
 
 
-def launch_params(session_id: str) -> dict[str, Any]:
+def launch_params(session_id: str, tags: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The GraphQL `ExecutionParams` of a session's processing run: the tags the intake
     sensor's RunRequest would give it, so the sensor recognises it by its run key."""
     tags = {
+        **(tags or {}),
         PARTITION_TAG: session_id,
         RUN_KEY_TAG: intake_run_key(session_id),
         SESSION_TAG: session_id,
@@ -76,10 +78,10 @@ class GraphQLSessionLauncher:
         self.graphql_url = graphql_url
         self.timeout = timeout
 
-    def launch(self, session_id: str) -> str:
+    def launch(self, session_id: str, tags: Mapping[str, str] | None = None) -> str:
         """The new run's id; raises LaunchError when no run was launched."""
         body = json.dumps(
-            {"query": LAUNCH_RUN, "variables": {"executionParams": launch_params(session_id)}}
+            {"query": LAUNCH_RUN, "variables": {"executionParams": launch_params(session_id, tags)}}
         ).encode()
         request = urllib.request.Request(
             self.graphql_url,

@@ -6,12 +6,25 @@ import logging
 from datetime import datetime
 
 from speaking_pipeline.db.repository import Repository
+from speaking_pipeline.domain.failures import Reason, learner_message
 from speaking_pipeline.domain.lifecycle import Intake
+from speaking_pipeline.domain.run_tags import run_tags
+from speaking_pipeline.pipeline.failing import delete_ended_audio
 from speaking_pipeline.queue.base import RunLauncher
+from speaking_pipeline.storage.base import AudioStore
 
 __all__ = ["Intake", "RunLauncher", "record_delivery_failure", "request_processing"]
 
 logger = logging.getLogger(__name__)
+
+
+def _tags_of(repo: Repository, session_id: str) -> dict[str, str]:
+    """The run tags the intake sensor would give the session's run (analysts filter by
+    them, whoever launched it)."""
+    session = repo.session(session_id)
+    if session is None:
+        return {}
+    return run_tags(session_id, session.user_id, session.created_at)
 
 
 def request_processing(
@@ -34,7 +47,7 @@ def request_processing(
     outcome = repo.request_processing(session_id, receipt)
     if outcome is Intake.ACCEPTED and launcher is not None:
         try:
-            launcher.launch(session_id)
+            launcher.launch(session_id, _tags_of(repo, session_id))
         # Any failure leaves the run to the backstop.
         except Exception as error:
             # The class only: the message may carry the session id (learner ids stay
@@ -46,7 +59,9 @@ def request_processing(
     return outcome
 
 
-def record_delivery_failure(repo: Repository, session_id: str, message: str) -> bool:
-    """The queue gave up: fail the session, unless its request got through after all
-    (then a run owns it and the run-status sensors decide)."""
-    return repo.record_delivery_failure(session_id, message)
+def record_delivery_failure(repo: Repository, store: AudioStore, session_id: str) -> bool:
+    """The queue gave up: fail the session and delete its audio, unless its request got
+    through after all (then a run owns it and the run-status sensors decide)."""
+    failed = repo.record_delivery_failure(session_id, learner_message(Reason.DELIVERY_FAILED))
+    delete_ended_audio(repo, store, session_id)
+    return failed

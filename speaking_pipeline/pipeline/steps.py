@@ -16,6 +16,8 @@ from speaking_pipeline.transcription.base import Transcriber, TranscriptionError
 
 __all__ = [
     "AnalyzeOutcome",
+    "AudioGoneError",
+    "NoSpeechError",
     "SessionGoneError",
     "TranscribeOutcome",
     "analyze_session",
@@ -23,6 +25,14 @@ __all__ = [
     "refresh_learner_profile",
     "transcribe_session",
 ]
+
+
+class NoSpeechError(TranscriptionError):
+    """The transcriber heard nothing: the recording holds no speech to analyse."""
+
+
+class AudioGoneError(TranscriptionError):
+    """The session has no audio left and no stored transcript: nothing to transcribe."""
 
 
 @dataclass(frozen=True)
@@ -64,14 +74,14 @@ def transcribe_session(
             seconds=time.monotonic() - started,
         )
     if not key or job.audio_deleted:
-        raise TranscriptionError(
+        raise AudioGoneError(
             f"session {session_id} has no audio left to transcribe", transient=False
         )
 
     with store.local_copy(key) as path:
         result = transcriber.transcribe(path, language=job.language)
     if not result.text.strip():
-        raise TranscriptionError("no speech was recognised in the recording", transient=False)
+        raise NoSpeechError("no speech was recognised in the recording", transient=False)
 
     repo.save_transcript(session_id, result)
     _delete_audio(repo, session_id, store, key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 
 
@@ -16,6 +17,7 @@ class ProcessingQueue(Protocol):
 class RunLauncher(Protocol):
     """Starts a session's processing run now (orchestration/launch.py)."""
 
-    def launch(self, session_id: str) -> str:
-        """The run's id; raises when no run was launched."""
+    def launch(self, session_id: str, tags: Mapping[str, str]) -> str:
+        """The run's id; raises when no run was launched. `tags`: the run's tags for
+        analysts (defs/sessions/names.py `run_tags`), beside the launcher's own."""
         ...

@@ -21,6 +21,21 @@ log = logging.getLogger(__name__)
 _STATUS = re.compile(r"status: (\d{3})")
 
 
+# QStash retries a failed delivery `DELIVERY_RETRIES` times, waiting RETRY_DELAY_EXPRESSION
+# milliseconds before each (`retried` counts from 0): 15 s, 30 s, 1, 2, 4 and 8 min, about
+# 16 minutes in all, so the failure callback (and the learner's FAILED) comes well within an
+# hour. QStash's default backoff with 5 retries stretches over more than a day.
+DELIVERY_RETRIES = 6
+RETRY_DELAY_BASE_MS = 15_000
+RETRY_DELAY_CAP_MS = 600_000
+RETRY_DELAY_EXPRESSION = f"min({RETRY_DELAY_CAP_MS}, {RETRY_DELAY_BASE_MS} * pow(2, retried))"
+
+
+def retry_delays_secs(retries: int = DELIVERY_RETRIES) -> list[float]:
+    """The waits RETRY_DELAY_EXPRESSION gives, in seconds (documented, and tested)."""
+    return [min(RETRY_DELAY_CAP_MS, RETRY_DELAY_BASE_MS * 2**n) / 1000 for n in range(retries)]
+
+
 class QueueError(PipelineError):
     """Publishing failed; `transient` says whether trying again later may help."""
 
@@ -34,7 +49,8 @@ class QStashQueue:
         token: str | None,
         app_url: str,
         base_url: str | None = None,
-        delivery_retries: int = 5,
+        delivery_retries: int = DELIVERY_RETRIES,
+        retry_delay: str = RETRY_DELAY_EXPRESSION,
         publish_attempts: int = 4,
         backoff_secs: float = 0.5,
     ) -> None:
@@ -43,6 +59,7 @@ class QStashQueue:
         self.failure_callback_url = destination_url(app_url, PROCESS_FAILED_PATH)
         self.base_url = base_url
         self.delivery_retries = delivery_retries
+        self.retry_delay = retry_delay
         self.publish_attempts = publish_attempts
         self.backoff_secs = backoff_secs
         self._client: QStash | None = None
@@ -88,6 +105,7 @@ class QStashQueue:
                     url=self.process_url,
                     body={"sessionId": session_id},
                     retries=self.delivery_retries,
+                    retry_delay=self.retry_delay,
                     deduplication_id=self.deduplication_id(session_id, attempt),
                     failure_callback=self.failure_callback_url,
                 )

@@ -30,6 +30,21 @@ class AudioStore(Protocol):
         """Delete the object; deleting a missing object is not an error."""
         ...
 
+    def keys(self, prefix: str) -> Iterator[str]:
+        """Every stored key under `prefix` (for the sweep of audio left behind)."""
+        ...
+
+
+AUDIO_PREFIX = "sessions/"
+
+
+def session_of_key(key: str) -> str | None:
+    """The session id inside a key made by `audio_key`, else None."""
+    parts = key.split("/")
+    if len(parts) == 4 and parts[0] == "sessions" and parts[3].startswith("audio."):
+        return parts[2]
+    return None
+
 
 def audio_key(user_id: str, session_id: str, extension: str) -> str:
     return f"sessions/{user_id}/{session_id}/audio.{extension}"

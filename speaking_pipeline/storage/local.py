@@ -48,6 +48,15 @@ class LocalAudioStore:
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
 
+    def keys(self, prefix: str) -> Iterator[str]:
+        base = self._path(prefix) if prefix else self.root
+        if not base.is_dir():
+            return
+        for path in sorted(base.rglob("*")):
+            # Half-written uploads (".upload-*") are the uploader's to finish or remove.
+            if path.is_file() and not path.name.startswith(".upload-"):
+                yield path.relative_to(self.root).as_posix()
+
     def delete(self, key: str) -> None:
         path = self._path(key)
         path.unlink(missing_ok=True)

@@ -122,6 +122,13 @@ class S3AudioStore:
             raise
         return True
 
+    def keys(self, prefix: str) -> Iterator[str]:
+        pages = self.client().get_paginator("list_objects_v2")
+        for page in pages.paginate(Bucket=self._bucket(), Prefix=prefix):
+            for item in page.get("Contents", []):
+                if "Key" in item:
+                    yield item["Key"]
+
     def delete(self, key: str) -> None:
         # S3 answers 204 for a missing key too, which is what the contract asks for.
         self.client().delete_object(Bucket=self._bucket(), Key=key)

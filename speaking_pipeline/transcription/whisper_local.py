@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import av.error
 import ctranslate2
@@ -18,14 +21,28 @@ if TYPE_CHECKING:
 
     from speaking_pipeline.config import Settings
 
-# Whisper drops disfluencies unless its context shows them, yet fillers and false starts
-# are what the analysis looks for. A prompt that contains them keeps them in the output
-# (the technique OpenAI's Whisper prompting guide describes). English only: the prompt
-# would pull other languages towards English.
-_DISFLUENT_PROMPT = "Um, so, uh, I mean, like, we, we went there and, um, you know, it was good."
-
-# On the test recordings a beam wider than 2 changed no words but cost time on CPU.
-_BEAM_SIZE = 2
+# Decoding is set to transcribe what was said, not what a fluent speaker would have said.
+# Whisper's language model "corrects" learner grammar ("it depend of" -> "it depends on"), and
+# every extra piece of context makes that stronger:
+# - no initial prompt: a prompt full of disfluencies made it repeat short utterances, and
+#   any prompt is text the decoder continues in its own (fluent) style;
+# - condition_on_previous_text off: the previous window's (already smoothed) text would bias
+#   the next one, and it is what lets one hallucination propagate;
+# - greedy decoding (beam 1): a beam picks the likelier, i.e. more standard, wording;
+# - temperature fallback kept short: sampling at high temperatures invents words; a window
+#   that still fails the checks at 0.4 is dropped below as unreliable.
+_BEAM_SIZE = 1
+_TEMPERATURES = (0.0, 0.2, 0.4)
+# Silence longer than this around a suspect segment is skipped, where Whisper invents text.
+_HALLUCINATION_SILENCE_SECS = 2.0
+# Segment checks (Whisper's own thresholds): speech unlikely and decoding unsure, or text too
+# repetitive to be speech.
+_NO_SPEECH_PROB = 0.6
+_MIN_AVG_LOGPROB = -1.0
+_MAX_COMPRESSION_RATIO = 2.4
+# A word stamped at the very end of the clip with no duration was not heard: Whisper appends
+# such words when it completes a sentence the speaker never said.
+_MIN_WORD_SECS = 0.02
 
 
 def normalize_language(code: str | None) -> str | None:
@@ -74,18 +91,20 @@ class LocalWhisperTranscriber:
             raise TranscriptionError("audio file not found", transient=False)
         model = self._get_model()
 
-        prompt = _DISFLUENT_PROMPT if whisper_language in (None, "en") else None
         try:
             # faster-whisper decodes with PyAV itself, so any container PyAV reads works.
             segments, info = model.transcribe(
                 str(audio_path),
                 language=whisper_language,
                 beam_size=_BEAM_SIZE,
+                best_of=1,
+                temperature=list(_TEMPERATURES),
+                condition_on_previous_text=False,
                 word_timestamps=True,
+                hallucination_silence_threshold=_HALLUCINATION_SILENCE_SECS,
                 # Silero VAD (bundled in the wheel) skips long silences, where Whisper
                 # would otherwise invent text; its defaults cut only pauses over 2 s.
                 vad_filter=True,
-                initial_prompt=prompt,
             )
             # Segments are generated lazily: decoding errors surface while iterating.
             segment_list = list(segments)
@@ -104,18 +123,9 @@ class LocalWhisperTranscriber:
         if not info.duration or info.duration <= 0:
             raise TranscriptionError("could not decode audio: no audio samples", transient=False)
 
-        words = [
-            Word(
-                word=word.word.strip(),
-                start=float(word.start),
-                end=float(word.end),
-                probability=float(word.probability),
-            )
-            for segment in segment_list
-            for word in (segment.words or [])
-            if word.word.strip()
-        ]
-        text = " ".join(s.text.strip() for s in segment_list if s.text.strip())
+        kept = verbatim_segments(segment_list, float(info.duration))
+        words = [w for segment in kept for w in segment.words]
+        text = " ".join(segment.text for segment in kept if segment.text)
         return TranscriptResult(
             text=text.strip(),
             language=info.language,
@@ -150,6 +160,66 @@ class LocalWhisperTranscriber:
                 f"could not load the Whisper model from {self.model_dir}: {_reason(exc)}",
                 transient=False,
             ) from exc
+
+
+class _SegmentLike(Protocol):
+    text: str
+    start: float
+    end: float
+    no_speech_prob: float
+    avg_logprob: float
+    compression_ratio: float
+    words: Sequence[Any] | None
+
+
+@dataclass(frozen=True)
+class KeptSegment:
+    """A segment that passed the checks, with its text rebuilt from the words kept."""
+
+    text: str
+    words: list[Word]
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.findall(r"[\w']+", text.casefold()))
+
+
+def verbatim_segments(segments: Iterable[_SegmentLike], duration: float) -> list[KeptSegment]:
+    """Drop what the speaker did not say: segments Whisper flags as probably not speech,
+    degenerate (repetitive) text, a segment that repeats the previous one word for word, and
+    zero-length words stamped at the end of the clip."""
+    kept: list[KeptSegment] = []
+    previous = ""
+    for segment in segments:
+        unsure = segment.no_speech_prob > _NO_SPEECH_PROB and segment.avg_logprob < _MIN_AVG_LOGPROB
+        if unsure or segment.compression_ratio > _MAX_COMPRESSION_RATIO:
+            continue
+        words = []
+        for w in segment.words or []:
+            spoken = w.word.strip()
+            if not spoken:
+                continue
+            at_end = float(w.end) >= duration - _MIN_WORD_SECS
+            if float(w.end) - float(w.start) < _MIN_WORD_SECS and at_end:
+                continue
+            words.append(
+                Word(
+                    word=spoken,
+                    start=float(w.start),
+                    end=float(w.end),
+                    probability=float(w.probability),
+                )
+            )
+        if segment.words is not None and not words:
+            continue
+        text = " ".join(w.word for w in words) if segment.words is not None else segment.text
+        text = text.strip()
+        normal = _normal(text)
+        if not normal or normal == previous:
+            continue  # Whisper sometimes emits one utterance twice
+        previous = normal
+        kept.append(KeptSegment(text, words))
+    return kept
 
 
 def _resolve_device(device: str) -> str:

@@ -6,6 +6,7 @@ official `openai` SDK runs against it unmodified (point its `base_url` at ``<url
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import math
@@ -83,6 +84,8 @@ class FakeOpenAI:
         # Transcript text for the n-th successful transcription request (0-based).
         self.transcript_text: Callable[[int], str] = lambda n: f"part {n} of the recording"
         self._transcriptions_done = 0
+        # Seconds each transcription takes, so tests can act while runs are mid-step.
+        self.transcription_delay_secs = 0.0
 
     @property
     def api_base(self) -> str:
@@ -136,6 +139,8 @@ class FakeOpenAI:
         return recorded, None
 
     async def _transcriptions(self, request: Request) -> Response:
+        if self.transcription_delay_secs:
+            await asyncio.sleep(self.transcription_delay_secs)
         recorded, early = await self._record(request)
         if early is not None:
             return early

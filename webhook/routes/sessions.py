@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,35 +16,9 @@ from speaking_pipeline.pipeline import sessions as use_cases
 from webhook.auth import learner_id
 from webhook.deps import deps
 from webhook.errors import ApiError
+from webhook.forms import page_query, session_id_param, upload_fields
 from webhook.serializers import session_detail, session_summary
 from webhook.uploads import read_upload
-
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
-MAX_TOPIC = 500
-
-
-def _duration(raw: object) -> float:
-    try:
-        value = float(str(raw))
-    except (TypeError, ValueError):
-        raise ApiError(400, "INVALID_DURATION", "duration must be a number of seconds") from None
-    if not math.isfinite(value) or value <= 0 or value > 6 * 3600:
-        raise ApiError(400, "INVALID_DURATION", "duration must be between 0 and 21600 seconds")
-    return value
-
-
-def _language(raw: object) -> str:
-    value = str(raw or "en").strip()
-    if not _LANGUAGE.match(value):
-        raise ApiError(400, "INVALID_LANGUAGE", "language must be a code such as 'en' or 'en-GB'")
-    return value
-
-
-def _topic(raw: object) -> str | None:
-    value = str(raw).strip() if raw else ""
-    if len(value) > MAX_TOPIC:
-        raise ApiError(400, "INVALID_TOPIC", f"topic must be at most {MAX_TOPIC} characters")
-    return value or None
 
 
 def _probe(path: Path) -> AudioInfo:
@@ -64,9 +36,8 @@ async def create_session(request: Request) -> JSONResponse:
     d = deps(request)
     external_id = learner_id(request)
     form = await read_upload(request, d.settings.max_upload_bytes)
-    duration = _duration(form.fields.get("duration"))
-    language = _language(form.fields.get("language"))
-    topic = _topic(form.fields.get("topic"))
+    fields = upload_fields(form.fields)
+    duration, language, topic = fields.duration, fields.language, fields.topic
     with tempfile.TemporaryDirectory(prefix="upload-") as tmp:
         path = Path(tmp) / "audio"
         await form.audio.seek(0)
@@ -96,20 +67,11 @@ async def create_session(request: Request) -> JSONResponse:
     )
 
 
-def _page_arg(request: Request, name: str, default: int, maximum: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        raise ApiError(400, "INVALID_QUERY", f"{name} must be an integer from 1 to {maximum}")
-    return int(raw)
-
-
 async def list_sessions(request: Request) -> JSONResponse:
     d = deps(request)
     external_id = learner_id(request)
-    page = _page_arg(request, "page", 1, 100_000)
-    limit = _page_arg(request, "limit", 10, 100)
+    query_args = page_query(request.query_params)
+    page, limit = query_args.page, query_args.limit
 
     def query() -> dict[str, object]:
         rows, total = d.repo.owned_sessions(external_id, page=page, limit=limit)
@@ -130,7 +92,9 @@ def _not_found() -> ApiError:
 async def get_session(request: Request) -> JSONResponse:
     d = deps(request)
     external_id = learner_id(request)
-    session_id = request.path_params["session_id"]
+    session_id = session_id_param(request.path_params["session_id"])
+    if session_id is None:
+        raise _not_found()
 
     def query() -> dict[str, object]:
         session = d.repo.owned_session(external_id, session_id)
@@ -144,7 +108,9 @@ async def get_session(request: Request) -> JSONResponse:
 async def delete_session(request: Request) -> JSONResponse:
     d = deps(request)
     external_id = learner_id(request)
-    session_id = request.path_params["session_id"]
+    session_id = session_id_param(request.path_params["session_id"])
+    if session_id is None:
+        raise _not_found()
 
     deleted = await run_in_threadpool(use_cases.delete_session, d.services, external_id, session_id)
     if not deleted:

@@ -17,7 +17,7 @@ from speaking_pipeline.domain.taxonomy import TAXONOMY
 from speaking_pipeline.domain.verbatim import verbatim_only
 from speaking_pipeline.transcription.base import Word
 
-VERSION = "heuristic-1"
+VERSION = "heuristic-2"
 _SEVERITIES = {2: Severity.high, 1: Severity.medium, 0: Severity.low}
 
 
@@ -31,11 +31,15 @@ class Finding:
     severity: Severity
 
 
-def severity_of(code: str, frequency: int, required: int) -> Severity:
-    """Impact of the code, one level higher when it occurs at least twice as often as needed."""
+def severity_of(code: str, frequency: int, required: int, confident: int | None = None) -> Severity:
+    """Impact of the code, one level higher when it occurs at least twice as often as needed.
+    High needs confidence: at least `required` of the occurrences must be confident
+    detections (`confident`, when the detector rates its hits), otherwise it stays medium."""
     rule = th.CODE_RULES[code]
-    level = rule.impact + (1 if frequency >= th.SEVERITY_STEP_RATIO * required else 0)
-    return _SEVERITIES[min(2, level)]
+    level = min(2, rule.impact + (1 if frequency >= th.SEVERITY_STEP_RATIO * required else 0))
+    if level == 2 and confident is not None and confident < required:
+        level = 1
+    return _SEVERITIES[level]
 
 
 # When two codes claim the same words, the first explains them better: "yesterday he go" is a
@@ -59,7 +63,11 @@ def detect_all(doc: Doc) -> dict[str, Detection | None]:
         if len(kept) == len(lost.hits):
             continue
         if lost.frequency_override is None and loser != "vocabulary.word_repetition":
-            detections[loser] = Detection(loser, kept, measures=lost.measures) if kept else None
+            detections[loser] = (
+                Detection(loser, kept, measures=lost.measures, settle_fixes=lost.settle_fixes)
+                if kept
+                else None
+            )
         elif loser == "vocabulary.word_repetition":
             detections[loser] = _recount_repetition(lost, kept)
     return detections
@@ -75,23 +83,44 @@ def _recount_repetition(lost: Detection, kept: list[Hit]) -> Detection | None:
     return Detection(lost.code, hits, measures=measures) if hits else None
 
 
-def find_patterns(doc: Doc) -> tuple[list[Finding], dict[str, dict[str, int]]]:
+def one_off_slips(
+    detections: Mapping[str, Detection | None], findings: list[Finding]
+) -> list[Detection]:
+    """Detections below their threshold, clearest first: grammar slips with a checked fix,
+    then by impact and count. They are not insights, but a learner should not leave empty."""
+    reported = {f.detection.code for f in findings}
+    slips = [d for code, d in detections.items() if d is not None and code not in reported]
+    for detection in slips:
+        if detection.code.startswith("grammar."):
+            detection.settle()
+
+    def clarity(d: Detection) -> tuple[int, int, int]:
+        fixed = sum(1 for h in d.hits if h.correction and h.confident)
+        return (-fixed, -th.CODE_RULES[d.code].impact, -d.frequency)
+
+    return sorted(slips, key=clarity)
+
+
+def find_patterns(
+    doc: Doc, detections: Mapping[str, Detection | None] | None = None
+) -> tuple[list[Finding], dict[str, dict[str, int]]]:
     """Every recurring pattern (not yet capped at 5), and per-code counts for the metadata."""
     findings: list[Finding] = []
     counts: dict[str, dict[str, int]] = {}
-    for code, detection in detect_all(doc).items():
+    for code, detection in (detect_all(doc) if detections is None else detections).items():
         required = th.CODE_RULES[code].rule.required(doc.word_count)
         frequency = detection.frequency if detection else 0
         counts[code] = {"count": frequency, "required": required}
         if detection is None or frequency < required:
             continue
+        detection.settle()
         examples = verbatim_only(pick_examples(doc, detection.hits), doc.text)
         # Fewer than two different quotes means it did not recur in a way we can show.
         if len(examples) < 2:
             continue
-        findings.append(
-            Finding(detection, required, examples, severity_of(code, frequency, required))
-        )
+        confident = sum(1 for hit in detection.hits if hit.confident)
+        severity = severity_of(code, frequency, required, confident)
+        findings.append(Finding(detection, required, examples, severity))
     findings.sort(key=lambda f: (f.severity.rank, -f.detection.frequency))
     return findings, counts
 
@@ -115,7 +144,24 @@ def _mean_sentence_words(doc: Doc) -> float:
     return doc.word_count / max(1, len(doc.sentences))
 
 
-def _summary(doc: Doc, findings: list[Finding], mattr: float | None) -> str:
+def _slip_quotes(doc: Doc, slips: list[Detection], limit: int = 2) -> list[str]:
+    quotes: list[str] = []
+    for detection in slips:
+        for hit in detection.hits:
+            if hit.correction and hit.confident and detection.code.startswith("grammar."):
+                quotes.append(f"'{doc.quote(hit.first, hit.last)}' (say '{hit.correction}')")
+                break
+        if len(quotes) == limit:
+            break
+    if not quotes:
+        for detection in slips[:limit]:
+            hit = detection.hits[0]
+            name = TAXONOMY[detection.code].name.lower()
+            quotes.append(f"{name} ('{doc.quote(hit.first, hit.last)}')")
+    return quotes
+
+
+def _summary(doc: Doc, findings: list[Finding], mattr: float | None, slips: list[Detection]) -> str:
     if doc.word_count == 0:
         return "No speech was transcribed, so there was nothing to analyse."
     parts = []
@@ -130,10 +176,16 @@ def _summary(doc: Doc, findings: list[Finding], mattr: float | None) -> str:
         shape += f", with a lexical diversity (MATTR) of {mattr:.2f}"
     parts.append(shape + ".")
     if not findings:
-        parts.append(
-            "No pattern occurred often enough at this length to count as recurring; "
-            "isolated slips below the thresholds were left out."
-        )
+        quotes = _slip_quotes(doc, slips)
+        if quotes:
+            parts.append(
+                "No pattern occurred often enough at this length to count as recurring; "
+                f"the clearest one-off slip{'s were' if len(quotes) > 1 else ' was'} "
+                + " and ".join(quotes)
+                + "."
+            )
+        else:
+            parts.append("No pattern occurred often enough at this length to count as recurring.")
     else:
         named = [
             f"{TAXONOMY[f.detection.code].name.lower()} ({f.detection.frequency}x)"
@@ -154,9 +206,16 @@ def _summary(doc: Doc, findings: list[Finding], mattr: float | None) -> str:
 
 
 def _focus(
-    doc: Doc, findings: list[Finding], recurring: Mapping[str, int], duration: float | None
+    doc: Doc,
+    findings: list[Finding],
+    recurring: Mapping[str, int],
+    duration: float | None,
+    slips: list[Detection],
 ) -> str:
     if not findings:
+        # The strongest thing actually found, even once, beats a goal made up from averages.
+        if slips:
+            return suggestions.focus_goal(doc, slips[0], duration)
         return suggestions.stretch_goal(doc, _mean_sentence_words(doc))
     # A pattern the learner also showed in earlier sessions is the better thing to work on.
     repeated = [f for f in findings if recurring.get(f.detection.code, 0) > 0]
@@ -179,13 +238,16 @@ def analyze_doc(
     duration_secs: float | None = None,
 ) -> tuple[Analysis, dict[str, object]]:
     doc = parse(text)
-    findings, counts = find_patterns(doc)
+    detections = detect_all(doc)
+    findings, counts = find_patterns(doc, detections)
+    # One-off slips matter only when nothing recurs (they fill the summary and the focus).
+    slips = [] if findings else one_off_slips(detections, findings)
     fluency = compute_fluency(text, words or [], duration_secs)
     kept = findings[:MAX_INSIGHTS]
     analysis = Analysis(
         insights=[_insight(doc, f) for f in kept],
-        focus_next=_focus(doc, kept, recurring_codes or {}, fluency.duration_secs),
-        summary=_summary(doc, findings, fluency.mattr),
+        focus_next=_focus(doc, kept, recurring_codes or {}, fluency.duration_secs, slips),
+        summary=_summary(doc, findings, fluency.mattr, slips),
     )
     metadata: dict[str, object] = {
         "word_count": doc.word_count,

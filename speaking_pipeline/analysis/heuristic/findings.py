@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from speaking_pipeline.analysis.heuristic.text import Doc
@@ -18,6 +19,9 @@ class Hit:
     correction: str | None = None
     # Token range to quote instead of the clause around the hit (e.g. a whole short sentence).
     quote_span: tuple[int, int] | None = None
+    # False when the rule is less sure (a guessed countability, a narrative read across
+    # sentences): such hits count towards a pattern but never make it severity high.
+    confident: bool = True
 
 
 @dataclass
@@ -27,6 +31,15 @@ class Detection:
     # Defaults to the number of hits; structure rules count sentences instead.
     frequency_override: int | None = None
     measures: dict[str, float] = field(default_factory=dict)
+    # Fills in checked corrections (and the confidence they give) when called; None once done.
+    settle_fixes: Callable[[Detection], None] | None = field(default=None, repr=False)
+
+    def settle(self) -> Detection:
+        """Check the suggested fixes (grammar rules re-parse them); done at most once."""
+        if self.settle_fixes is not None:
+            settle, self.settle_fixes = self.settle_fixes, None
+            settle(self)
+        return self
 
     @property
     def frequency(self) -> int:

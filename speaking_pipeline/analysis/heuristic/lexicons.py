@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from speaking_pipeline.analysis import tokens
+
 
 def words(text: str) -> frozenset[str]:
     """A word list written as whitespace-separated text."""
@@ -139,19 +141,8 @@ FREQUENCY_ADVERBS = words(
     """
 )
 
-# vocabulary.filler_words: sounds that are always filled pauses.
-FILLED_PAUSES = {
-    "um": "um",
-    "umm": "um",
-    "uhm": "um",
-    "hmm": "um",
-    "mm": "um",
-    "uh": "uh",
-    "uhh": "uh",
-    "er": "er",
-    "erm": "er",
-    "ehm": "er",
-}
+# vocabulary.filler_words: sounds that are always filled pauses (shared with fluency).
+FILLED_PAUSES = tokens.FILLED_PAUSES
 INTENSIFIER_NEXT = words(
     """
     really so totally super very literally just completely absolutely basically kind sort um uh

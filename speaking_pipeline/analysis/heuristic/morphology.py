@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
-# lemminflect ships its lexicon inside the wheel, so it works offline; no typing stubs exist.
-import lemminflect  # type: ignore[import-untyped]
+
+@lru_cache(maxsize=1)
+def _lemminflect() -> Any:
+    """lemminflect, imported on first use: it imports spaCy when spaCy is installed, and the
+    Dagster code location must load without paying for that. It ships its lexicon inside the
+    wheel, so it works offline; no typing stubs exist."""
+    import lemminflect  # type: ignore[import-untyped]
+
+    return lemminflect
+
 
 MODALS = frozenset(
     {"can", "could", "will", "would", "shall", "should", "may", "might", "must", "ought"}
@@ -16,12 +25,8 @@ _BE_PRESENT = {"am": "was", "is": "was", "are": "were", "'m": "was", "'re": "wer
 @lru_cache(maxsize=8192)
 def lemmas(word: str) -> dict[str, tuple[str, ...]]:
     """Part of speech -> possible lemmas (NOUN, VERB, ADJ, ADV, AUX, PROPN)."""
-    found: dict[str, tuple[str, ...]] = lemminflect.getAllLemmas(word.casefold())
+    found: dict[str, tuple[str, ...]] = _lemminflect().getAllLemmas(word.casefold())
     return found
-
-
-def has_pos(word: str, pos: str) -> bool:
-    return pos in lemmas(word)
 
 
 def verb_lemma(word: str) -> str | None:
@@ -31,7 +36,7 @@ def verb_lemma(word: str) -> str | None:
 
 @lru_cache(maxsize=8192)
 def inflect(lemma: str, tag: str) -> str | None:
-    forms: tuple[str, ...] | None = lemminflect.getInflection(lemma, tag=tag)
+    forms: tuple[str, ...] | None = _lemminflect().getInflection(lemma, tag=tag)
     return forms[0] if forms else None
 
 

@@ -53,7 +53,6 @@ STARTER_ALTERNATIVES: dict[str, str] = {
     "we": "a time phrase ('Every Tuesday, ...'), the topic, or a clause ('Since we ..., ...')",
     "it was": "the subject itself ('The weather was ...') or a clause ('Although it was ...')",
 }
-FILLER_NAMES = {"um": "'um'", "uh": "'uh'", "er": "'er'"}
 
 
 def _and_list(items: list[str]) -> str:
@@ -78,7 +77,7 @@ def _fixes(doc: Doc, detection: Detection, limit: int = 3) -> str:
     pairs: list[str] = []
     seen: set[str] = set()
     for hit in detection.hits:
-        if not hit.correction:
+        if not hit.correction or not hit.confident:
             continue
         said = doc.quote(hit.first, hit.last)
         entry = f"'{said}' -> '{hit.correction}'"
@@ -139,29 +138,33 @@ def suggestion(doc: Doc, detection: Detection) -> str:
     code = detection.code
     keys = detection.key_counts()
     fixes = _fixes(doc, detection)
+    # Only checked fixes are shown; where none is certain the pattern is named, not invented.
+    fix_these = f" Fix these: {fixes}." if fixes else ""
     if code == "grammar.article_omission":
         return (
             "Give every singular countable noun an article: a/an for one of many or a job "
             "('she is an engineer'), the for something specific or unique ('the internet', "
-            f"'the best day'). Fix these: {fixes}."
+            f"'the best day').{fix_these}"
         )
     if code == "grammar.subject_verb_agreement":
         return (
             "Match the verb to its subject: he/she/it and singular nouns take -s in the present "
-            f"('he knows', 'she doesn't'); people/they take the plural. Fix these: {fixes}."
+            f"('he knows', 'she doesn't'); people/they take the plural.{fix_these}"
         )
     if code == "grammar.past_tense":
         return (
             "Once you have said when something happened (last summer, two years ago), keep "
-            f"every verb in the past. Fix these: {fixes}."
+            f"every verb in the past.{fix_these}"
         )
     if code == "grammar.preposition":
+        if not fixes:
+            return "Learn verbs and adjectives together with their preposition, as fixed pairs."
         return f"Learn these as fixed pairs and say them aloud: {fixes}."
     if code == "grammar.plural_countable":
         return (
             "Uncountable nouns (information, advice, equipment, furniture) take no -s: use "
             "'some' or 'a piece of'. After many/several/numbers use the plural. "
-            f"Fix these: {fixes}."
+            f"{fix_these.strip()}"
         )
     if code == "vocabulary.filler_words":
         names = _and_list([f"'{k}'" for k in list(keys)[:3]])

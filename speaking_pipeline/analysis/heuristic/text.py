@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-# Words keep inner apostrophes ("don't") and hyphens ("cast-iron"); numbers are tokens too.
-_TOKEN = re.compile(
-    r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*|\d+(?:[.,:]\d+)*"
-)
+from speaking_pipeline.analysis.tokens import WORD, normalise
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc as ParsedDoc
+    from spacy.tokens import Token as ParsedToken
+
 _TERMINATOR = re.compile(r"[.!?…]")
 _CLAUSE_BREAK = re.compile(r"[,;:—–()\"“”]|\s-{1,2}\s|-{2}|\.\.\.")
 _DASH = re.compile(r"[—–]|-{2}|\s-\s|-\s*$")
@@ -35,7 +39,7 @@ class Token:
 
     @cached_property
     def norm(self) -> str:
-        return self.text.casefold().replace("’", "'")
+        return normalise(self.text)
 
     @property
     def comma_before(self) -> bool:
@@ -90,6 +94,8 @@ class Doc:
     text: str
     tokens: list[Token]
     sentences: list[Sentence] = field(default_factory=list)
+    # Per-transcript facts the rules compute once (e.g. which nouns it shows as countable).
+    memo: dict[str, object] = field(default_factory=dict)
 
     @property
     def word_count(self) -> int:
@@ -129,15 +135,37 @@ class Doc:
             return None
         return after
 
+    @cached_property
+    def _norms(self) -> list[str]:
+        return [t.norm for t in self.tokens]
+
     def norms(self, start: int, length: int) -> tuple[str, ...]:
-        return tuple(t.norm for t in self.tokens[start : start + length])
+        return tuple(self._norms[start : start + length])
+
+    @cached_property
+    def parsed(self) -> ParsedDoc:
+        """spaCy's tags, morphology and dependency parse of the same text (parsed on first use)."""
+        from speaking_pipeline.analysis.heuristic import parser
+
+        return parser.load()(self.text)
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [t.start for t in self.tokens]
+
+    def index_of(self, token: ParsedToken) -> int | None:
+        """Index of the word token holding a spaCy token ("n't" belongs to "don't")."""
+        i = bisect_right(self._starts, token.idx) - 1
+        if i < 0 or self.tokens[i].end <= token.idx:
+            return None
+        return i
 
 
 def parse(text: str) -> Doc:
     """Tokenise and split into sentences at . ! ? … (abbreviations excepted)."""
     tokens: list[Token] = []
     previous_end = 0
-    for i, match in enumerate(_TOKEN.finditer(text)):
+    for i, match in enumerate(WORD.finditer(text)):
         token = Token(
             match.group(), match.start(), match.end(), i, text[previous_end : match.start()]
         )

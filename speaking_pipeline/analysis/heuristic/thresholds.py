@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from speaking_pipeline.domain.taxonomy import TAXONOMY
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -45,6 +47,10 @@ CODE_RULES: dict[str, CodeRule] = {
     "structure.short_sentences": CodeRule(Rule(6, 0.0), MEDIUM),
     "structure.false_starts": CodeRule(Rule(3, 1.0), LOW),
 }
+
+# Every taxonomy code has exactly one rule: a code added to the taxonomy fails here, not later.
+if set(CODE_RULES) != set(TAXONOMY):
+    raise ImportError(f"CODE_RULES and TAXONOMY differ: {sorted(set(CODE_RULES) ^ set(TAXONOMY))}")
 
 # A count at least this many times the required count raises severity one level.
 SEVERITY_STEP_RATIO = 2.0

@@ -17,12 +17,14 @@ from speaking_pipeline.defs.analytics.project import (
 )
 from speaking_pipeline.defs.analytics.resources import AnalyticsDbtResource, dbt_resource
 from speaking_pipeline.defs.analytics.schedules import dbt_schedule
+from speaking_pipeline.defs.analytics.sensors import analytics_bootstrap_sensor
 
 DBT_RESOURCE_KEY = "dbt"
 
 defs = Definitions(
     assets=[dbt_analytics_assets],
     schedules=[dbt_schedule],
+    sensors=[analytics_bootstrap_sensor],
     resources={DBT_RESOURCE_KEY: dbt_resource()},
 )
 
@@ -31,6 +33,7 @@ __all__ = [
     "DBT_RESOURCE_KEY",
     "AnalyticsDbtResource",
     "AnalyticsRunConfig",
+    "analytics_bootstrap_sensor",
     "analytics_project",
     "configured_analyzer_version",
     "dbt_analytics_assets",

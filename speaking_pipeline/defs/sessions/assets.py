@@ -14,18 +14,21 @@ from dagster import (
     MetadataValue,
     ResourceParam,
     RetryPolicy,
+    RetryRequested,
     asset,
 )
 
 from speaking_pipeline.analysis.base import Analyzer
 from speaking_pipeline.config import MissingSettingError, Settings
+from speaking_pipeline.db.errors import is_unavailable
 from speaking_pipeline.db.repository import Repository
 from speaking_pipeline.defs.sessions.partitions import sessions_partitions
-from speaking_pipeline.domain.errors import PipelineError
+from speaking_pipeline.domain.errors import PipelineError, SessionGoneError
+from speaking_pipeline.domain.failures import Reason
 from speaking_pipeline.pipeline import steps
 from speaking_pipeline.providers import analyzer_version
 from speaking_pipeline.storage.base import AudioStore
-from speaking_pipeline.transcription.base import Transcriber
+from speaking_pipeline.transcription.base import Transcriber, TranscriptionError
 
 # Bump when the step's logic changes, so the UI shows which partitions are stale.
 TRANSCRIPT_CODE_VERSION = "transcript-1"
@@ -65,27 +68,68 @@ session_audio = AssetSpec(
 )
 
 
-def _permanent(step: str, error: Exception) -> Failure:
+def _permanent(step: str, error: Exception, reason: Reason) -> Failure:
     # Failure with allow_retries=False stops the RetryPolicy: retrying cannot help. The
-    # description is the bare cause: the failure sensor names the step itself.
+    # description is the bare cause for operators; `reason` picks the learner's message.
     return Failure(
         description=str(error),
-        metadata={"step": step, "error_type": type(error).__name__},
+        metadata={"step": step, "error_type": type(error).__name__, "reason": reason.value},
         allow_retries=False,
     )
 
 
+def _reason_of(step: str, error: PipelineError) -> Reason:
+    """Which learner message a permanent error of `step` stands for."""
+    if isinstance(error, steps.NoSpeechError):
+        return Reason.NO_SPEECH
+    if isinstance(error, steps.AudioGoneError | SessionGoneError):
+        return Reason.AUDIO_MISSING
+    if isinstance(error, TranscriptionError):
+        return Reason.UNREADABLE_AUDIO
+    if step == "insights":
+        return Reason.ANALYSIS_FAILED
+    return Reason.INTERNAL
+
+
+# A database outage outlasts the provider backoff (2, 6, 14 s): its own retries wait up to a
+# minute each, for about six minutes in all, before the step gives up.
+DATABASE_RETRIES = 8
+DATABASE_RETRY_CAP_SECS = 60.0
+
+
+def _database_retry(context: AssetExecutionContext, error: BaseException) -> RetryRequested:
+    """The database was unreachable: retry with the provider backoff's base, doubling."""
+    base = provider_retry.delay or 2.0
+    wait = min(DATABASE_RETRY_CAP_SECS, base * 2**context.retry_number)
+    context.log.warning(
+        "database unavailable (%s); retry %d of %d in %.0f s",
+        type(error).__name__,
+        context.retry_number + 1,
+        DATABASE_RETRIES,
+        wait,
+    )
+    return RetryRequested(max_retries=DATABASE_RETRIES, seconds_to_wait=wait)
+
+
 @contextmanager
-def _failures_of(step: str) -> Iterator[None]:
+def _failures_of(step: str, context: AssetExecutionContext) -> Iterator[None]:
     """A permanent error (a missing setting, a deleted session, an unusable recording or
-    reply) fails the step for good; a transient one is raised for the RetryPolicy."""
+    reply) fails the step for good; a transient one is raised for the RetryPolicy; an
+    unreachable database asks for the longer database retries."""
     try:
         yield
     except MissingSettingError as error:
-        raise _permanent(step, error) from error
+        raise _permanent(step, error, Reason.INTERNAL) from error
     except PipelineError as error:
         if not error.transient:
-            raise _permanent(step, error) from error
+            raise _permanent(step, error, _reason_of(step, error)) from error
+        raise
+    except (Failure, RetryRequested):
+        raise
+    except Exception as error:
+        if is_unavailable(error):
+            # `from None`: the database error's text stays out of Dagster's event log.
+            raise _database_retry(context, error) from None
         raise
 
 
@@ -105,7 +149,7 @@ def transcript(
     transcriber: ResourceParam[Transcriber],
 ) -> MaterializeResult[None]:
     """The session's transcript with word timings; the audio is deleted once it is stored."""
-    with _failures_of("transcript"):
+    with _failures_of("transcript", context):
         outcome = steps.transcribe_session(
             database, context.partition_key, audio_store, transcriber
         )
@@ -135,7 +179,7 @@ def insights(
     analyzer: ResourceParam[Analyzer],
 ) -> MaterializeResult[None]:
     """Up to five recurring-pattern insights, a focus-next goal and a summary."""
-    with _failures_of("insights"):
+    with _failures_of("insights", context):
         outcome = steps.analyze_session(database, context.partition_key, analyzer)
     metadata: dict[str, object] = {
         "insight_count": outcome.insight_count,
@@ -163,7 +207,7 @@ def fluency(
     context: AssetExecutionContext, database: ResourceParam[Repository]
 ) -> MaterializeResult[None]:
     """Speech rate, pauses, mean length of run and lexical diversity (docs/fluency.md)."""
-    with _failures_of("fluency"):
+    with _failures_of("fluency", context):
         metrics = steps.measure_fluency(database, context.partition_key)
     return MaterializeResult(
         metadata={k: v for k, v in metrics.items() if isinstance(v, int | float)}  # type: ignore[arg-type]
@@ -181,7 +225,7 @@ def pattern_profile(
     context: AssetExecutionContext, database: ResourceParam[Repository]
 ) -> MaterializeResult[None]:
     """The learner's long-term pattern profile, recomputed from all their stored insights."""
-    with _failures_of("pattern_profile"):
+    with _failures_of("pattern_profile", context):
         summary = steps.refresh_learner_profile(database, context.partition_key)
     return MaterializeResult(
         metadata={

@@ -34,12 +34,22 @@ from speaking_pipeline.defs.sessions.names import (
     LAUNCHED_BY_TAG,
     PARTITION_TAG,
     RUN_KEY_TAG,
-    SESSION_TAG,
     intake_run_key,
+    run_tags,
 )
-from speaking_pipeline.domain.failures import describe_failure, error_text
+from speaking_pipeline.domain.failures import (
+    FAILURE_REASON_TAG,
+    FAILURE_STEP_TAG,
+    Reason,
+    describe_failure,
+    error_text,
+    reason_for_step,
+    reason_of,
+)
+from speaking_pipeline.domain.ids import is_session_id
 from speaking_pipeline.domain.lifecycle import Event, SessionStatus
 from speaking_pipeline.domain.recovery import Recovery, StuckSession, decide
+from speaking_pipeline.pipeline.failing import fail_session
 from speaking_pipeline.pipeline.intake import request_processing
 from speaking_pipeline.storage.base import AudioStore
 
@@ -63,7 +73,10 @@ STEP_NAMES = {
 
 
 def _session_of(tags: Mapping[str, str]) -> str | None:
-    return tags.get(PARTITION_TAG)
+    """The run's session; None for a partition key that cannot be one (added by hand in
+    the UI): its run already failed saying so, and there is no row to update."""
+    key = tags.get(PARTITION_TAG)
+    return key if is_session_id(key) else None
 
 
 def _launched_at_intake(instance: DagsterInstance, session_id: str) -> bool:
@@ -92,9 +105,9 @@ def session_intake_sensor(
     backstop = settings.intake_backstop_secs if settings.dagster_graphql_url else 0.0
     before = datetime.now(UTC) - timedelta(seconds=backstop)
     pending = [
-        sid
-        for sid in database.requested_sessions(limit=100, requested_before=before)
-        if not _launched_at_intake(context.instance, sid)
+        s
+        for s in database.requested_sessions(limit=100, requested_before=before)
+        if not _launched_at_intake(context.instance, s.id)
     ]
     if not pending:
         return SkipReason("no session waiting")
@@ -104,11 +117,14 @@ def session_intake_sensor(
     return SensorResult(
         run_requests=[
             RunRequest(
-                run_key=intake_run_key(sid),
-                partition_key=sid,
-                tags={SESSION_TAG: sid, LAUNCHED_BY_TAG: "intake-sensor"},
+                run_key=intake_run_key(s.id),
+                partition_key=s.id,
+                tags={
+                    **run_tags(s.id, s.user_id, s.created_at),
+                    LAUNCHED_BY_TAG: "intake-sensor",
+                },
             )
-            for sid in pending
+            for s in pending
         ]
     )
 
@@ -179,7 +195,9 @@ def _with_retry_decision(instance: DagsterInstance, run: DagsterRun) -> DagsterR
     description="Marks a session FAILED when its run fails and no retry remains.",
 )
 def session_failed_sensor(
-    context: RunFailureSensorContext, database: ResourceParam[Repository]
+    context: RunFailureSensorContext,
+    database: ResourceParam[Repository],
+    audio_store: ResourceParam[AudioStore],
 ) -> None:
     run = _with_retry_decision(context.instance, context.dagster_run)
     if run.tags.get(WILL_RETRY_TAG) == "true":
@@ -187,12 +205,34 @@ def session_failed_sensor(
     session_id = _session_of(run.tags)
     if session_id is None:
         return
-    steps = [
-        (event.step_key or "run", _failure_cause(event))
-        for event in context.get_step_failure_events()
-    ]
-    message = describe_failure(steps, context.failure_event.message, STEP_NAMES)
-    database.move(session_id, Event.RUN_FAILED, message)
+    events = context.get_step_failure_events()
+    steps = [(event.step_key or "run", _failure_cause(event)) for event in events]
+    first = events[0] if events else None
+    reason = reason_for_step(
+        first.step_key if first is not None else None,
+        _declared_reason(first) if first is not None else None,
+    )
+    # Operators get the cause (the log, the run's tags); the learner a fixed message.
+    detail = describe_failure(steps, context.failure_event.message, STEP_NAMES)
+    context.log.warning("session %s failed (%s): %s", session_id, reason.value, detail)
+    context.instance.add_run_tags(
+        run.run_id,
+        {
+            FAILURE_REASON_TAG: reason.value,
+            FAILURE_STEP_TAG: (first.step_key if first is not None else None) or "run",
+        },
+    )
+    fail_session(database, audio_store, session_id, Event.RUN_FAILED, reason)
+
+
+def _declared_reason(event: DagsterEvent) -> Reason | None:
+    """The reason a step declared on its permanent Failure (metadata `reason`)."""
+    data = event.step_failure_data
+    failure = data.user_failure_data if data is not None else None
+    if failure is None:
+        return None
+    value = (failure.metadata or {}).get("reason")
+    return reason_of(getattr(value, "value", value)) if value is not None else None
 
 
 STUCK_AFTER_SECS = 300
@@ -253,12 +293,11 @@ def _fail_abandoned_uploads(repo: Repository, audio_store: AudioStore, before: d
     Whatever bytes reached storage are deleted and the session is marked FAILED."""
     rows = repo.abandoned_uploads(before)
     for session_id, key in rows:
+        # Deleted first: the session is not ended yet, so the sweep would spare it.
         if key:
             audio_store.delete(key)
-        repo.move(
-            session_id,
-            Event.UPLOAD_ABANDONED,
-            "the upload did not complete; please record and upload again",
+        fail_session(
+            repo, audio_store, session_id, Event.UPLOAD_ABANDONED, Reason.UPLOAD_INCOMPLETE
         )
     return len(rows)
 
@@ -304,16 +343,22 @@ def stuck_session_sensor(
                     # up asks for the same run_key, which Dagster drops.
                     run_key=f"{intake_run_key(session_id)}:relaunch:{attempts}",
                     partition_key=session_id,
-                    tags={"speaking/session": session_id, "speaking/relaunch": str(attempts)},
+                    tags={
+                        **run_tags(session_id, row.user_id, row.created_at),
+                        "speaking/relaunch": str(attempts),
+                    },
                 )
             )
         elif action is Recovery.MARK_DONE:
             database.move(session_id, Event.FOUND_COMPLETED)
         elif action is Recovery.FAIL:
-            database.move(
+            context.log.warning(
+                "session %s: processing stopped without finishing after %d attempts",
                 session_id,
-                Event.ATTEMPTS_EXHAUSTED,
-                f"processing stopped without finishing after {attempts} attempts",
+                attempts,
+            )
+            fail_session(
+                database, audio_store, session_id, Event.ATTEMPTS_EXHAUSTED, Reason.INTERRUPTED
             )
     if not requests:
         return SkipReason("no stuck session to relaunch")

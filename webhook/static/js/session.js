@@ -26,15 +26,10 @@ const FLUENCY = [
   ["mtld", "Lexical diversity (MTLD)", (v) => v.toFixed(0), "Another measure of varied vocabulary that does not depend on length. Higher is more varied."],
 ];
 
-// The pipeline's failure messages are written for operators ("transcription failed: …");
-// a learner needs to know what happened and what to do.
+// A FAILED session's errorMessage is already written for the learner, from a fixed set
+// (speaking_pipeline/domain/failures.py); the technical cause stays with the operators.
 function learnerFailure(message) {
-  const text = (message || "").toLowerCase();
-  if (text.includes("no speech") || text.includes("transcript is empty")) return "We could not hear any speech in the recording. Check that your microphone is on and not muted, then record again.";
-  if (text.startsWith("transcription")) return "We could not turn your recording into text. Make sure you speak clearly into the microphone, then record again.";
-  if (text.startsWith("analysis") || text.startsWith("insight")) return "We transcribed your recording but could not analyse it. Please try again later.";
-  if (text.includes("upload") || text.includes("qstash") || text.includes("deliver")) return "Your recording did not reach the processing service. Please upload it again.";
-  return "Something went wrong while processing your recording. Please try again.";
+  return message || "Something went wrong while processing your recording. Please try again.";
 }
 
 function statusSteps(status) {
@@ -157,7 +152,7 @@ export function renderSession(el, ctx, id) {
       shown = session.status;
       el.dataset.status = session.status;
       if (session.status === "FAILED") {
-        replace(status, h("div", { class: "notice error", role: "alert", id: "failure" }, h("p", {}, h("strong", {}, "Processing failed. "), learnerFailure(session.errorMessage)), session.errorMessage ? h("p", { class: "help" }, "Details: ", session.errorMessage) : null, h("p", {}, h("a", { href: "/", "data-link": "" }, "Record again"))));
+        replace(status, h("div", { class: "notice error", role: "alert", id: "failure" }, h("p", {}, h("strong", {}, "Processing failed. "), learnerFailure(session.errorMessage)), h("p", {}, h("a", { href: "/", "data-link": "" }, "Record again"))));
       } else {
         replace(status, statusSteps(session.status), h("p", { class: "visually-hidden", id: "status-text" }, `Status: ${session.status.toLowerCase()}`));
       }

@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 
 from speaking_pipeline.analysis.heuristic.detectors import grammar, structure, vocabulary
 from speaking_pipeline.analysis.heuristic.findings import Detection
 from speaking_pipeline.analysis.heuristic.text import Doc
+from speaking_pipeline.domain.taxonomy import TAXONOMY
 
 Detector = Callable[[Doc], Detection | None]
 
-DETECTORS: dict[str, Detector] = {
-    "grammar.article_omission": grammar.article_omission,
-    "grammar.subject_verb_agreement": grammar.subject_verb_agreement,
-    "grammar.past_tense": grammar.past_tense,
-    "grammar.preposition": grammar.preposition,
-    "grammar.plural_countable": grammar.plural_countable,
-    "vocabulary.filler_words": vocabulary.filler_words,
-    "vocabulary.connector_overuse": vocabulary.connector_overuse,
-    "vocabulary.intensifier_overuse": vocabulary.intensifier_overuse,
-    "vocabulary.vague_words": vocabulary.vague_words,
-    "vocabulary.hedging": vocabulary.hedging,
-    "vocabulary.word_repetition": vocabulary.word_repetition,
-    "structure.repetitive_starters": structure.repetitive_starters,
-    "structure.run_on_sentences": structure.run_on_sentences,
-    "structure.short_sentences": structure.short_sentences,
-    "structure.false_starts": structure.false_starts,
+_MODULES: dict[str, ModuleType] = {
+    "grammar": grammar,
+    "structure": structure,
+    "vocabulary": vocabulary,
 }
+
+
+def _detector(code: str) -> Detector:
+    """`grammar.past_tense` is `grammar.past_tense()`: the code names its module and function."""
+    category, name = code.split(".", 1)
+    function = getattr(_MODULES[category], name, None)
+    if not callable(function):
+        raise ImportError(f"no detector for taxonomy code {code}")
+    detector: Detector = function
+    return detector
+
+
+DETECTORS: dict[str, Detector] = {code: _detector(code) for code in TAXONOMY}

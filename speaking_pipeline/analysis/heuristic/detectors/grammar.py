@@ -1,1325 +1,1024 @@
-"""Grammar detectors: articles, agreement, past tense, prepositions, plurals and countability."""
+"""Grammar detectors over spaCy's parse: articles, agreement, past tense, prepositions, plurals.
+
+Each rule reads tags, morphology and the dependency tree of en_core_web_sm, so it finds the
+error in any words rather than in a list of phrases. A suggested fix is applied to its sentence
+and parsed again: it is kept only when the new parse has the intended form and the rule no
+longer fires there. Otherwise the hit is reported without a fix (the pattern is named, nothing
+is invented).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from speaking_pipeline.analysis.heuristic import lexicons as lx
 from speaking_pipeline.analysis.heuristic import morphology as morph
-from speaking_pipeline.analysis.heuristic.detectors.common import (
-    indefinite_article,
-    is_determiner,
-    is_lexical_verb_form,
-    modifier_chain,
-    skip_adverbs,
-    subject_position,
-)
+from speaking_pipeline.analysis.heuristic import parser
+from speaking_pipeline.analysis.heuristic.detectors.common import indefinite_article
 from speaking_pipeline.analysis.heuristic.findings import Detection, Hit
-from speaking_pipeline.analysis.heuristic.text import Doc, Sentence, Token
+from speaking_pipeline.analysis.heuristic.text import Doc, Token
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+    from spacy.tokens import Token as P
 
 
-def _detection(code: str, hits: Iterable[Hit]) -> Detection | None:
-    unique: dict[int, Hit] = {}
-    for hit in hits:
-        unique.setdefault(hit.first, hit)
-    ordered = sorted(unique.values(), key=lambda h: h.first)
-    return Detection(code, ordered) if ordered else None
+@dataclass(frozen=True)
+class Candidate:
+    """A possible error: the words it covers and, when one is known, a fix to check."""
+
+    first: P
+    last: P
+    key: str
+    # Character range of the sentence text to replace, and what to put there.
+    replace: tuple[int, int, str] | None = None
+    # The replaced words must parse like this (e.g. tag VBD) for the fix to stand.
+    expect: Callable[[P], bool] | None = None
+    confident: bool = True
+    note: str | None = None  # shown instead of a fix when the rule names the pattern only
 
 
-def _phrase(doc: Doc, first: int, last: int) -> str:
-    return " ".join(t.norm for t in doc.tokens[first : last + 1])
+SentenceRule = Callable[[Doc, "Span"], list[Candidate]]
 
 
-def _said(doc: Doc, first: int, last: int) -> str:
-    """The words as spoken (original case), for corrections."""
-    return " ".join(t.text for t in doc.tokens[first : last + 1])
-
-
-def _prev_word(doc: Doc, token: Token) -> Token | None:
-    """The previous token in the sentence, skipping filled pauses."""
-    before = doc.prev(token)
-    while before is not None and before.norm in lx.FILLED_PAUSES:
-        before = doc.prev(before)
-    return before
-
-
-# --- grammar.article_omission -----------------------------------------------------------------
-
-_THE_PLACES = frozenset(
-    {
-        "cinema",
-        "theatre",
-        "theater",
-        "supermarket",
-        "office",
-        "station",
-        "airport",
-        "beach",
-        "park",
-        "gym",
-        "museum",
-        "farm",
-        "bank",
-        "library",
-        "market",
-        "mall",
-        "pharmacy",
-        "bakery",
-        "doctor",
-        "dentist",
-        "centre",
-        "center",
-        "city",
-        "countryside",
-        "mountains",
-    }
-)
-_ARTICLE_PREPOSITIONS = frozenset(
-    {
-        "in",
-        "at",
-        "to",
-        "from",
-        "into",
-        "near",
-        "for",
-        "with",
-        "without",
-        "on",
-        "under",
-        "behind",
-        "inside",
-        "outside",
-        "as",
-        "of",
-        "about",
-        "through",
-        "across",
-        "around",
-        "during",
-        "onto",
-        "towards",
-    }
-)
-
-
-def _noun_needs_article(doc: Doc, noun: Token, modifiers: int) -> str | None:
-    """Which article a bare noun here needs: 'a', 'the', or None if it may stand bare."""
-    norm = noun.norm
-    is_name = noun.capitalised and not noun.ends_sentence_before and doc.prev(noun) is not None
-    if is_name and norm not in lx.COUNT_NOUNS:
+def _finish(doc: Doc, code: str, rule: SentenceRule) -> Detection | None:
+    """Run a rule on every sentence and turn its candidates into hits. Fixes are checked by
+    re-parsing only when the detection is settled (see Detection.settle): re-parsing costs
+    as much as the first parse, and most one-off candidates are never shown."""
+    kept: dict[int, tuple[Candidate, int, int]] = {}
+    for sent in doc.parsed.sents:
+        for candidate in rule(doc, sent):
+            first, last = doc.index_of(candidate.first), doc.index_of(candidate.last)
+            if first is None or last is None or last < first:
+                continue
+            kept.setdefault(first, (candidate, first, last))
+    if not kept:
         return None
-    if norm in lx.UNIQUE_NOUNS:
-        kind = "the"
-    elif norm in lx.COUNT_NOUNS or (norm in lx.INSTITUTIONAL_NOUNS and modifiers):
-        kind = "a"
-    else:
-        return None
-    after = doc.next(noun)
-    if after is not None and not noun.comma_after:
-        # A noun modifying the next noun ("car park", "job interview") is not the head.
-        if after.norm in lx.COUNT_NOUNS or after.norm in lx.INSTITUTIONAL_NOUNS:
-            return None
-        if (
-            morph.is_noun(after.norm)
-            and not morph.is_base_verb(after.norm)
-            and not morph.is_adjective(after.norm)
-            and not morph.is_adverb(after.norm)
-            and after.norm not in lx.STOPWORDS
-            and after.norm not in lx.PREPOSITIONS
-        ):
-            return None
-        if after.norm in ("'s", "of") and norm in ("member", "part", "head"):
-            return None
-    return kind
+    ordered = [kept[i] for i in sorted(kept)]
+
+    def settle(detection: Detection) -> None:
+        checks = [c for c, _, _ in ordered if c.replace is not None]
+        verified = _verify(doc, checks, rule)
+        hits = []
+        present = {h.first for h in detection.hits}  # another code may have claimed some
+        for candidate, first, last in ordered:
+            if first not in present:
+                continue
+            fixed = verified.get(id(candidate), False)
+            correction = _corrected_quote(doc, first, last, candidate) if fixed else candidate.note
+            confident = candidate.confident and (candidate.replace is None or fixed)
+            hits.append(Hit(first, last, candidate.key, correction, confident=confident))
+        detection.hits = hits
+
+    hits = [Hit(f, last, c.key, c.note, confident=c.confident) for c, f, last in ordered]
+    return Detection(code, hits, settle_fixes=settle)
 
 
-def _article_fix(doc: Doc, trigger: Token, first: int, noun: Token, article: str) -> str:
-    words = " ".join(t.text for t in doc.tokens[first : noun.index + 1])
-    if article == "a":
-        article = indefinite_article(doc.tokens[first].norm)
-    return f"{trigger.text} {article} {words}"
+def _corrected_quote(doc: Doc, first: int, last: int, candidate: Candidate) -> str:
+    assert candidate.replace is not None
+    start, end = doc.tokens[first].start, doc.tokens[last].end
+    lo, hi, new = candidate.replace
+    lo, hi = max(lo, start), min(hi, end) if hi > lo else lo
+    return (doc.text[start:lo] + new + doc.text[hi:end]).strip()
 
 
-def article_omission(doc: Doc) -> Detection | None:
-    hits: list[Hit] = []
-    tokens = doc.tokens
-    for trigger in tokens:
-        nxt = doc.next(trigger)
-        if nxt is None or trigger.comma_after:
+def _verify(doc: Doc, candidates: list[Candidate], rule: SentenceRule) -> dict[int, bool]:
+    """The candidates whose fix parses as intended and silences the rule at that place."""
+    if not candidates:
+        return {}
+    texts: list[str] = []
+    ranges: list[tuple[int, int]] = []
+    for c in candidates:
+        assert c.replace is not None
+        sent = c.first.sent
+        lo, hi, new = c.replace
+        start = sent.start_char
+        text = doc.text[start:lo] + new + doc.text[hi : sent.end_char]
+        texts.append(text)
+        ranges.append((lo - start, lo - start + len(new)))
+    ok: dict[int, bool] = {}
+    nlp = parser.load()
+    for c, (lo, hi), fixed in zip(candidates, ranges, nlp.pipe(texts), strict=True):
+        changed = [t for t in fixed if t.idx < hi and t.idx + len(t.text) > lo and t.text.strip()]
+        if not changed or (c.expect is not None and not any(c.expect(t) for t in changed)):
             continue
-        norm = trigger.norm
-        lemma = morph.verb_lemma(norm) if norm not in lx.BE_FORMS else None
-        is_copula = norm in lx.COPULAS or norm in lx.COPULA_CONTRACTIONS
-        is_verb = (
-            lemma in lx.TRANSITIVE_VERBS
-            and norm not in lx.COUNT_NOUNS
-            and not is_determiner(doc.prev(trigger))
-        )
-        is_prep = norm in _ARTICLE_PREPOSITIONS
-        if not (is_copula or is_verb or is_prep):
-            continue
-        if is_determiner(nxt):
-            continue
-        modifiers = modifier_chain(doc, nxt.index)
-        noun = doc.next(nxt, modifiers) if modifiers else nxt
-        if noun is None or (noun.comma_before and modifiers):
-            continue
-        kind = _noun_needs_article(doc, noun, modifiers)
-        if kind is None:
-            continue
-        chain = doc.tokens[nxt.index : noun.index]
-        if morph.is_adjective(noun.norm) and (
-            is_copula or all(t.norm in lx.INTENSIFIERS for t in chain)
-        ):
-            continue  # "he is (very) patient" uses the adjective
-        if noun.norm in lx.INSTITUTIONAL_NOUNS and all(
-            t.norm in lx.CLASSIFIER_ADJECTIVES for t in chain
-        ):
-            continue  # "in secondary school"
-        if _bare_noun_allowed(doc, trigger, noun, modifiers, is_prep, lemma):
-            continue
-        directional = norm in ("to", "at", "from", "into")
-        if is_prep and kind == "a" and not modifiers and directional and noun.norm in _THE_PLACES:
-            kind = "the"
-        hits.append(
-            Hit(
-                trigger.index,
-                noun.index,
-                key=_phrase(doc, trigger.index, noun.index),
-                correction=_article_fix(doc, trigger, nxt.index, noun, kind),
-            )
-        )
-    hits += _superlatives(doc)
-    hits += _fixed_article_phrases(doc)
-    return _detection("grammar.article_omission", hits)
+        still = [
+            d
+            for sent in fixed.sents
+            for d in rule(doc, sent)
+            if d.first.idx <= hi and d.last.idx + len(d.last.text) >= lo
+        ]
+        if not still:
+            ok[id(c)] = True
+    return ok
 
 
-def _bare_noun_allowed(
-    doc: Doc, trigger: Token, noun: Token, modifiers: int, is_prep: bool, lemma: str | None
-) -> bool:
-    norm = trigger.norm
-    if not modifiers and (norm, noun.norm) in lx.BARE_NOUN_IDIOMS:
-        return True
-    if lemma and not modifiers and (lemma, noun.norm) in lx.BARE_NOUN_IDIOMS:
-        return True
-    if is_prep:
-        before = doc.prev(trigger)
-        # "day by day", "from city to city", "face to face"
-        if before is not None and before.norm == noun.norm:
-            return True
-        after = doc.next(noun)
-        after2 = doc.next(noun, 2)
-        if after is not None and after2 is not None and after2.norm == noun.norm:
-            return True
-        if norm == "of" and (before is None or before.norm in lx.OF_BARE_OK):
-            return True
-        if norm == "as" and before is not None and before.norm in ("such", "well", "same"):
-            return True
-        # "to" + verb-like noun is usually an infinitive ("to park", "to book").
-        if norm == "to" and not modifiers and morph.is_base_verb(noun.norm):
-            return True
-        after = doc.next(noun)
-        if noun.norm in ("year", "week", "month") and after is not None and after.norm.isdigit():
-            return True  # "in year 2010" is rare; "for week 3" is a label
-    return trigger.norm in ("'s", "it's", "that's", "there's", "what's") and noun.norm == "time"
+def _span_of(*tokens: P) -> tuple[P, P]:
+    ordered = sorted(tokens, key=lambda t: t.i)
+    return ordered[0], ordered[-1]
 
 
-def _superlatives(doc: Doc) -> list[Hit]:
-    hits = []
-    for token in doc.tokens:
-        norm = token.norm
-        is_super = norm in ("best", "worst") or (
-            norm.endswith("est")
-            and morph.is_adjective(norm)
-            and norm not in morph.lemmas(norm).get("ADJ", ())
-        )
-        if not is_super:
-            continue
-        before = doc.prev(token)
-        if before is None or is_determiner(before) or before.norm in ("at", "the", "very"):
-            continue
-        if token.comma_before:
-            continue
-        noun = doc.next(token)
-        if noun is not None and noun.norm in lx.COUNT_NOUNS | {"thing", "part", "way", "time"}:
-            hits.append(
-                Hit(
-                    before.index,
-                    noun.index,
-                    key=f"{norm} {noun.norm}",
-                    correction=f"{before.text} the {token.text} {noun.text}",
-                )
-            )
-    return hits
+def _match_case(word: str, like: str) -> str:
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
 
 
-def _fixed_article_phrases(doc: Doc) -> list[Hit]:
-    hits = []
-    for token in doc.tokens:
-        before = doc.prev(token)
-        after = doc.next(token)
-        norm = token.norm
-        if norm == "same" and not (is_determiner(before) or (before and before.norm == "very")):
-            if before is not None and after is not None:
-                hits.append(Hit(before.index, token.index, "same", f"{before.text} the same"))
-        elif norm == "lot" and after is not None and after.norm == "of":
-            if before is None or before.norm not in (
-                "a",
-                "the",
-                "whole",
-                "parking",
-                "this",
-                "that",
-            ):
-                start = before.index if before is not None else token.index
-                hits.append(Hit(start, after.index, "lot of", "a lot of"))
-        elif norm == "half" and after is not None and after.norm == "hour":
-            hits.append(Hit(token.index, after.index, "half hour", "half an hour"))
-        elif (
-            norm == "in"
-            and after is not None
-            and after.norm in ("past", "morning", "evening", "afternoon")
-        ):
-            following = doc.next(after)
-            if following is None or following.norm not in lx.COUNT_NOUNS:
-                hits.append(
-                    Hit(token.index, after.index, f"in {after.norm}", f"in the {after.text}")
-                )
-        elif norm == "such" and after is not None and not is_determiner(after):
-            modifiers = modifier_chain(doc, after.index)
-            noun = doc.next(after, modifiers) if modifiers else after
-            if noun is not None and noun.norm in lx.COUNT_NOUNS:
-                hits.append(
-                    Hit(
-                        token.index,
-                        noun.index,
-                        "such",
-                        f"such a {_phrase(doc, after.index, noun.index)}",
-                    )
-                )
-    return hits
+def _children(token: P, *deps: str) -> list[P]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def _clause_words(verb: P) -> set[str]:
+    """Lower-cased words of the verb's own clause (not of clauses embedded in it)."""
+    words: set[str] = set()
+    stack = [verb]
+    while stack:
+        token = stack.pop()
+        words.add(token.lower_)
+        for child in token.children:
+            if child.dep_ in ("ccomp", "relcl", "advcl", "xcomp", "acl", "parataxis", "conj"):
+                continue
+            stack.append(child)
+    return words
 
 
 # --- grammar.subject_verb_agreement -----------------------------------------------------------
 
-_OBJECT_TAKING = frozenset(
-    {
-        "make",
-        "makes",
-        "made",
-        "making",
-        "let",
-        "lets",
-        "help",
-        "helps",
-        "helped",
-        "see",
-        "saw",
-        "watch",
-        "watched",
-        "hear",
-        "heard",
-        "have",
-        "has",
-        "had",
-        "feel",
-        "felt",
-        "get",
-        "got",
-        "find",
-        "found",
-        "keep",
-        "kept",
-        "leave",
-        "left",
-        "want",
-        "wanted",
-        "like",
-        "liked",
-        "love",
-        "loved",
-        "need",
-        "needed",
-        "take",
-        "took",
-        "put",
-        "bring",
-        "brought",
-    }
+_SINGULAR_PRONOUNS = frozenset(
+    {"he", "she", "it", "this", "that", "everyone", "everybody", "someone", "somebody"}
+    | {"nobody", "anyone", "anybody", "everything", "something", "nothing", "anything"}
 )
-_LIKE_OBJECTS = frozenset(
-    lx.OBJECT_PRONOUNS | lx.DETERMINERS | {"to", "it", "this", "that", "them", "him", "her"}
+_PLURAL_PRONOUNS = frozenset({"we", "they", "these", "those"})
+# Nouns whose verb may be singular or plural (BrE "the team are"), or whose number the head
+# noun does not show ("a lot of people are", "the rest of them were").
+_EITHER_NUMBER = lx.words(
+    """
+    family team government staff police crew audience public majority minority couple group
+    class committee company army band board club community council jury management media
+    lot number rest half part percent kind sort type variety range plenty bunch set series
+    species none all some most any each either neither total amount whole
+    news politics economics physics mathematics maths athletics means
+    """
 )
-_SUBJUNCTIVE_CUES = frozenset({"if", "wish", "though", "suppose", "imagine"})
-_WAS_WERE = {
-    "is": "are",
-    "was": "were",
-    "has": "have",
-    "does": "do",
-    "doesn't": "don't",
-    "hasn't": "haven't",
-    "isn't": "aren't",
-    "wasn't": "weren't",
-}
-_SINGULAR_VERBS = frozenset(_WAS_WERE)
+_CAUSATIVES = frozenset({"let", "make", "help", "have", "see", "watch", "hear", "feel", "bid"})
+_SUBJUNCTIVE_MARKS = frozenset({"if", "though", "unless", "whether"})
+_SUBJUNCTIVE_HEADS = frozenset({"wish", "suppose", "imagine", "pretend", "rather"})
 
 
-def _verb_after(doc: Doc, subject: Token) -> Token | None:
-    verb = skip_adverbs(doc, subject)
-    if verb is None:
-        return None
-    return verb
-
-
-def _third_person_error(doc: Doc, subject: Token, verb: Token) -> str | None:
-    """The corrected form when a he/she/it-type subject takes a plural verb."""
-    norm = verb.norm
-    if norm in ("don't", "haven't"):
-        return "doesn't" if norm == "don't" else "hasn't"
-    if norm == "have":
-        return "has"
-    if norm in ("are", "were", "aren't", "weren't"):
-        window = {t.norm for t in doc.tokens[max(0, subject.index - 4) : subject.index]}
-        if norm.startswith("were") and window & _SUBJUNCTIVE_CUES:
-            return None
-        return {"are": "is", "were": "was", "aren't": "isn't", "weren't": "wasn't"}[norm]
-    if norm == "like":
-        after = doc.next(verb)
-        if after is None or verb.comma_after:
-            return None
-        if after.norm not in _LIKE_OBJECTS and not after.norm.endswith("ing"):
-            return None
-        return "likes"
-    if not is_lexical_verb_form(norm) or morph.past_equals_base(norm):
-        return None
-    if morph.is_simple_past(norm):
-        return None  # "my friend found" is the past of "find"
-    after = doc.next(verb)
-    if after is not None and after.norm == "of" and norm in ("sort", "kind"):
-        return None  # "it sort of works" is a hedge
-    return morph.third_person_of(norm)
-
-
-def subject_verb_agreement(doc: Doc) -> Detection | None:
-    hits: list[Hit] = []
-    for subject in doc.tokens:
-        norm = subject.norm
-        before = doc.prev(subject)
-        if before is not None and (before.norm in lx.AUXILIARIES or before.norm in morph.MODALS):
-            continue
-        verb = _verb_after(doc, subject)
-        if verb is None:
-            continue
-        fix: str | None = None
-        if norm in lx.THIRD_SINGULAR_PRONOUNS:
-            if norm == "it" and not subject_position(doc, subject):
-                continue
-            if before is not None and before.norm in _OBJECT_TAKING:
-                continue
-            fix = _third_person_error(doc, subject, verb)
-        elif norm in lx.NON_THIRD_PRONOUNS:
-            if norm == "you" and not subject_position(doc, subject):
-                continue
-            fix = _plural_subject_error(subject, verb)
-        elif norm in lx.PLURAL_SUBJECT_NOUNS:
-            if _after_preposition(doc, subject) or (
-                before is not None and before.norm in ("a", "one")
-            ):
-                continue
-            fix = _plural_subject_error(subject, verb)
-        elif norm in lx.INDEFINITE_SINGULAR_PRONOUNS:
-            if not subject_position(doc, subject):
-                continue
-            fix = _third_person_error(doc, subject, verb)
-        elif morph.is_plural_noun(norm) and is_determiner(before) and before is not None:
-            earlier = doc.prev(before)
-            if earlier is not None and earlier.norm in ("and", "or", "one", "each"):
-                continue
-            if _after_preposition(doc, subject):
-                continue
-            if before.norm in ("a", "an", "this", "that", "every", "each", "one", "'s"):
-                continue
-            if verb.norm in _SINGULAR_VERBS:
-                fix = _WAS_WERE[verb.norm]
-        elif norm in lx.PERSON_NOUNS and before is not None:
-            if before.norm not in lx.POSSESSIVES | {"the", "this", "that"}:
-                continue
-            if not subject_position(doc, before):
-                continue
-            fix = _third_person_error(doc, subject, verb)
-        if fix:
-            hits.append(
-                Hit(
-                    subject.index,
-                    verb.index,
-                    key=f"{norm} {verb.norm}",
-                    correction=f"{_said(doc, subject.index, verb.index - 1)} {fix}",
-                )
-            )
-    hits += _there_is_plural(doc)
-    return _detection("grammar.subject_verb_agreement", hits)
-
-
-def _after_preposition(doc: Doc, noun: Token) -> bool:
-    """Is the noun inside a prepositional phrase ('among the volunteers', 'for three people')?"""
-    for back in range(1, 4):
-        i = noun.index - back
-        if i < 0:
-            return False
-        token = doc.tokens[i]
-        if token.sentence != noun.sentence or token.comma_after:
-            return False
-        if token.norm in lx.PREPOSITIONS:
-            return True
-        if not (is_determiner(token) or morph.is_adjective(token.norm)):
-            return False
-    return False
-
-
-def _plural_subject_error(subject: Token, verb: Token) -> str | None:
-    norm = verb.norm
-    if subject.norm == "i":
-        if norm in ("is", "are"):
-            return "am"
-        if norm in ("was", "wasn't"):
-            return None
-    if norm in _WAS_WERE:
-        return _WAS_WERE[norm]
-    if morph.is_third_person(norm) and not morph.is_plural_noun(norm):
-        return morph.base_of(norm)
+def _subject_of(verb: P) -> P | None:
+    head = verb.head if verb.dep_ in ("aux", "auxpass") else verb
+    for child in head.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child
     return None
 
 
-def _there_is_plural(doc: Doc) -> list[Hit]:
-    hits = []
-    for token in doc.tokens:
-        if token.norm not in ("there", "there's"):
-            continue
-        verb = token if token.norm == "there's" else doc.next(token)
-        if verb is None or verb.norm not in ("is", "was", "there's"):
-            continue
-        quantity = doc.next(verb)
-        if quantity is None:
-            continue
-        plural_next = quantity.norm in ("many", "several", "lots") or (
-            quantity.norm in lx.NUMBER_WORDS and quantity.norm != "one"
+def _number(subject: P, verb: P) -> str | None:
+    """'1' (I), '2' (you), '3sg' or 'pl' for the subject, or None when it cannot be told."""
+    low = subject.lower_
+    conj = _children(subject, "conj")
+    if conj:
+        links = {c.lower_ for c in _children(subject, "cc")}
+        return "pl" if links == {"and"} else None
+    if subject.tag_ == "PRP":
+        before = subject.doc[subject.i - 1] if subject.i > subject.sent.start else None
+        if before is not None and before.pos_ == "ADP":
+            return None  # "the best way for you is ...": a misread object
+        return {"i": "1", "you": "2", "he": "3sg", "she": "3sg", "it": "3sg"}.get(low) or (
+            "pl" if low in ("we", "they") else None
         )
-        if plural_next:
-            fixed = "there were" if verb.norm == "was" else "there are"
-            hits.append(
-                Hit(
-                    token.index,
-                    quantity.index,
-                    f"there {verb.norm} {quantity.norm}",
-                    f"{fixed} {quantity.text}",
-                )
+    if low in ("who", "that", "which"):
+        # The antecedent of a relative pronoun is too often misattached to trust its number.
+        return None
+    if low in _SINGULAR_PRONOUNS and subject.tag_ in ("DT", "NN"):
+        return "3sg"
+    if low in _PLURAL_PRONOUNS and subject.tag_ == "DT":
+        return "pl"
+    return _noun_number(subject)
+
+
+_SINGULAR_DETS = lx.words("a an this that every each one another either neither")
+_PLURAL_DETS = lx.words("these those many several both few various numerous")
+_IRREGULAR_PLURALS = lx.words("people children men women police")
+
+
+def _noun_number(noun: P) -> str | None:
+    """The number of a noun subject, when something other than its ending shows it: "the
+    taxi are" may be "the taxis are", so only a determiner that fixes the number ("this",
+    "these", "two"), an irregular plural ("people") or a possessive ("my boss") counts."""
+    if noun.tag_ not in ("NN", "NNS") or noun.lemma_.lower() in _EITHER_NUMBER:
+        return None
+    if noun.lower_ in _EITHER_NUMBER or noun.lemma_.lower() == "folk":
+        return None
+    if noun.text[:1].isupper() and noun.i != noun.sent.start:
+        return None
+    if _children(noun, "conj") or not morph.is_known(noun.text):
+        return None
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children) and noun.tag_ == "NN":
+        # "the kind of books", "a lot of things": the verb often agrees with the second noun.
+        return None
+    number = "3sg" if noun.tag_ == "NN" else "pl"
+    dets = [
+        c for c in noun.children if c.dep_ in ("det", "nummod", "amod", "poss") and c.i < noun.i
+    ]
+    if any(c.dep_ == "nummod" for c in dets):
+        return None  # "fifty years is a long time": an amount takes a singular verb
+    if any(c.lower_ in _SINGULAR_DETS for c in dets):
+        return "3sg" if number == "3sg" else None
+    if any(c.lower_ in _PLURAL_DETS for c in dets):
+        return "pl" if number == "pl" else None
+    if noun.lower_ in _IRREGULAR_PLURALS:
+        return "pl"
+    if any(c.dep_ == "poss" for c in dets):
+        return number
+    if noun.tag_ == "NN" and noun.lemma_.lower() in lx.UNCOUNTABLE_NOUNS:
+        return "3sg"  # "the information are": no plural to choose instead
+    return None
+
+
+def _be_form(number: str, past: bool) -> str:
+    if past:
+        return "was" if number in ("1", "3sg") else "were"
+    return {"1": "am", "3sg": "is"}.get(number, "are")
+
+
+def _agreeing_form(verb: P, number: str) -> str | None:
+    """The form the verb should have with this subject, or None when it already agrees."""
+    low, tag, lemma = verb.lower_, verb.tag_, verb.lemma_.lower()
+    if lemma == "be":
+        if low in ("is", "am", "are"):
+            want = _be_form(number, past=False)
+        elif low in ("was", "were"):
+            want = _be_form(number, past=True)
+        else:
+            return None
+        return None if want == low else want
+    if tag == "VBZ":
+        if number == "3sg":
+            return None
+        return "have" if lemma == "have" else lemma if lemma.isalpha() else None
+    if tag in ("VBP", "VB"):
+        if number != "3sg":
+            return None
+        return morph.inflect(lemma, "VBZ")
+    return None
+
+
+def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
+    found: list[Candidate] = []
+    for verb in sent:
+        if verb.tag_ not in ("VBZ", "VBP", "VB", "VBD") or verb.text.startswith("'"):
+            continue
+        if verb.tag_ == "VBD" and verb.lower_ not in ("was", "were"):
+            continue
+        if not morph.is_known(verb.text) or (
+            verb.dep_ not in ("aux", "auxpass") and _children(verb, "aux", "auxpass")
+        ):
+            continue
+        if (
+            verb.tag_ in ("VBP", "VB")
+            and verb.dep_ not in ("aux", "auxpass")
+            and _past_context(doc, verb)
+        ):
+            continue  # "then she get angry" in a story is a tense slip: past_tense reports it
+        subject = _subject_of(verb)
+        shares_subject = verb.dep_ == "conj" and verb.head.tag_ == "VBZ" and verb.tag_ == "VBP"
+        if subject is None and shares_subject and not _children(verb, "aux", "nsubj", "mark"):
+            # "he works and live ...": the second verb shares the first one's subject.
+            subject = _subject_of(verb.head)
+        if subject is None and verb.lemma_.lower() == "be":
+            found += _there_is_plural(verb)
+            continue
+        if subject is None or subject.i > verb.i or verb.i - subject.i > 6:
+            continue
+        if verb.tag_ == "VB" and not _plain_finite(verb):
+            continue
+        auxiliary = verb.tag_ in ("VBP", "VB") and verb.dep_ in ("aux", "auxpass")
+        if auxiliary and verb.lemma_.lower() not in ("do", "have", "be"):
+            continue
+        if verb.lower_ == "were" and _subjunctive(verb):
+            continue
+        number = _number(subject, verb)
+        if number is None or not morph.is_known(subject.text):
+            continue
+        want = _agreeing_form(verb, number)
+        if want is None:
+            continue
+        first, last = _span_of(subject, verb) if verb.i - subject.i <= 3 else (verb, verb)
+        end = verb.idx + len(verb.text)
+        tag = "VBZ" if number == "3sg" else "VBP"
+        wanted: str = want
+
+        def expect(t: P, tag: str = tag, wanted: str = wanted) -> bool:
+            return t.lower_ == wanted or t.tag_ == tag
+
+        found.append(
+            Candidate(
+                first,
+                last,
+                f"{subject.lower_} + {verb.lower_}",
+                (verb.idx, end, _match_case(want, verb.text)),
+                expect,
+                confident=subject.tag_ in ("PRP", "DT") or bool(_children(subject, "det", "poss")),
             )
-    return hits
+        )
+    return found
+
+
+def _there_is_plural(verb: P) -> list[Candidate]:
+    """ "There is many reasons": the noun after the verb decides its number."""
+    expl = next((c for c in verb.children if c.dep_ == "expl" and c.i < verb.i), None)
+    attr = next((c for c in verb.children if c.dep_ == "attr" and c.i > verb.i), None)
+    if expl is None or attr is None or verb.lower_ not in ("is", "was"):
+        return []
+    counted = any(
+        c.lower_ in _PLURAL_QUANTIFIERS or (c.dep_ == "nummod" and (_count(c) or 0) > 1)
+        for c in attr.children
+    )
+    if attr.tag_ != "NNS" or not counted or _children(attr, "conj"):
+        return []
+    want = "are" if verb.lower_ == "is" else "were"
+    return [
+        Candidate(
+            expl,
+            attr,
+            f"there {verb.lower_} + plural",
+            (verb.idx, verb.idx + len(verb.text), want),
+            lambda t: t.lower_ == want,
+        )
+    ]
+
+
+def _plain_finite(verb: P) -> bool:
+    """A bare form used as a finite verb ("he go"), not an infinitive or an imperative."""
+    if _children(verb, "aux", "auxpass", "mark"):
+        return False
+    if verb.dep_ not in ("ROOT", "conj", "advcl", "relcl", "ccomp"):
+        return False
+    if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in _CAUSATIVES:
+        return False
+    subject = _subject_of(verb)
+    return subject is not None and "Case=Acc" not in str(subject.morph)
+
+
+def _subjunctive(verb: P) -> bool:
+    clause = verb.head if verb.dep_ in ("aux", "auxpass") else verb
+    marks = {m.lower_ for m in _children(clause, "mark")}
+    return bool(marks & _SUBJUNCTIVE_MARKS) or clause.head.lemma_.lower() in _SUBJUNCTIVE_HEADS
+
+
+def subject_verb_agreement(doc: Doc) -> Detection | None:
+    return _finish(doc, "grammar.subject_verb_agreement", _agreement_candidates)
 
 
 # --- grammar.past_tense -----------------------------------------------------------------------
 
-_AGO = re.compile(r"\bago\b")
-_LAST = frozenset({"last"})
-_PAST_PHRASES: tuple[tuple[str, ...], ...] = (
-    ("yesterday",),
-    ("the", "other", "day"),
-    ("back", "then"),
-    ("at", "that", "time"),
-    ("that", "day"),
-    ("that", "night"),
-    ("that", "morning"),
-    ("that", "evening"),
-    ("the", "next", "day"),
-    ("the", "next", "morning"),
-    ("the", "day", "before"),
-    ("as", "a", "child"),
-    ("as", "a", "kid"),
-    ("in", "the", "past"),
-    ("once", "upon"),
-    ("the", "following", "day"),
-    ("when", "i", "was"),
-    ("when", "we", "were"),
-    ("when", "he", "was"),
-    ("when", "she", "was"),
-    ("when", "they", "were"),
+_PAST_UNITS = lx.PAST_MARKER_UNITS | {"day", "morning", "evening", "afternoon", "years", "days"}
+_PRESENT_CUES = lx.PRESENT_MARKERS | lx.words(
+    "every always often sometimes never normally generally still nowadays currently recently"
+    " times once twice"
 )
-_PRESENT_PHRASES: tuple[tuple[str, ...], ...] = (
-    ("these", "days"),
-    ("since", "then"),
-    ("looking", "back"),
-    ("at", "the", "moment"),
-    ("right", "now"),
-    ("at", "present"),
-    ("in", "general"),
-    ("every", "time"),
-    ("next", "week"),
-    ("next", "month"),
-    ("next", "year"),
-    ("next", "time"),
-    ("next", "summer"),
-    ("next", "weekend"),
-    ("going", "to"),
-    ("this", "year"),
-    ("this", "week"),
-    ("this", "month"),
-    ("this", "semester"),
-    ("this", "term"),
-    ("this", "season"),
-)
-# A present "I think / I guess" frames the talk in the present, not in a past story.
-_PRESENT_FRAMES = frozenset({"think", "guess", "believe", "suppose", "feel", "mean", "hope"})
-_ROUTINE = frozenset({"every", "always", "usually", "often", "sometimes", "normally"})
-_HABITUAL = _ROUTINE | {"twice", "once", "times"}
-_STATIVE = frozenset(
-    {
-        "be",
-        "have",
-        "live",
-        "work",
-        "study",
-        "own",
-        "belong",
-        "contain",
-        "seem",
-        "look",
-        "sound",
-        "stay",
-        "teach",
-        "cost",
-        "weigh",
-        "exist",
-        "matter",
-        "depend",
-        "include",
-    }
-)
-_PERFECT_AUX = frozenset(
-    {
-        "have",
-        "has",
-        "had",
-        "'ve",
-        "'s",
-        "been",
-        "be",
-        "being",
-        "is",
-        "are",
-        "was",
-        "were",
-        "am",
-        "get",
-        "got",
-        "i've",
-        "we've",
-        "they've",
-        "you've",
-    }
-)
-_REPORTING = frozenset(
-    {
-        "realise",
-        "realize",
-        "say",
-        "tell",
-        "explain",
-        "learn",
-        "discover",
-        "find",
-        "notice",
-        "hear",
-        "read",
-        "think",
-        "know",
-        "believe",
-        "feel",
-        "see",
-        "understand",
-        "decide",
-        "agree",
-        "answer",
-        "reply",
-        "write",
-        "show",
-        "admit",
-        "mean",
-        "guess",
-    }
-)
-_SUBJECT_BE = {
-    "i'm": "I was",
-    "he's": "he was",
-    "she's": "she was",
-    "we're": "we were",
-    "they're": "they were",
-    "you're": "you were",
-}
-
-
-def _has_phrase(doc: Doc, sentence: Sentence, phrases: tuple[tuple[str, ...], ...]) -> list[int]:
-    """Token indices where any of the phrases starts in the sentence."""
-    found = []
-    for token in sentence.tokens:
-        for phrase in phrases:
-            if doc.norms(token.index, len(phrase)) == phrase:
-                found.append(token.index)
-    return found
-
-
-def _past_markers(doc: Doc, sentence: Sentence) -> list[int]:
-    found = _has_phrase(doc, sentence, _PAST_PHRASES)
-    for token in sentence.tokens:
-        after = doc.next(token)
-        if token.norm in _LAST and after is not None and after.norm in lx.PAST_MARKER_UNITS:
-            before = doc.prev(token)
-            if before is None or before.norm not in ("the", "this", "my", "our", "for"):
-                found.append(token.index)
-        if _AGO.fullmatch(token.norm):
-            found.append(token.index)
-    return sorted(found)
-
-
-_PAST_NEGATIVES = frozenset({"didn't", "wasn't", "weren't", "couldn't", "hadn't"})
-_PAST_SUBJECT_LINKS = frozenset(
-    lx.SUBJECT_PRONOUNS
-    | {
-        "and",
-        "then",
-        "but",
-        "so",
-        "also",
-        "finally",
-        "first",
-        "later",
-        "who",
-        "which",
-        "that",
-        "just",
-        "suddenly",
-        "eventually",
-        "never",
-        "always",
-        "often",
-        "once",
-        "soon",
-        "immediately",
-        "actually",
-    }
+# Verbs of states and of thinking: "Last year I moved here, and I live in the centre" and
+# "I went there, I think" are right, so these need their own past time marker.
+_STATES = lx.DISCOURSE_VERBS | lx.words(
+    """
+    be have live work own belong seem look sound contain include exist depend cost mean matter
+    consist deserve resemble weigh involve require fit suit lack
+    """
 )
 
 
-_PARTICIPLE_GAP = frozenset(
-    {
-        "a",
-        "bit",
-        "little",
-        "not",
-        "quite",
-        "rather",
-        "more",
-        "less",
-        "slightly",
-        "somewhat",
-        "fairly",
-        "too",
-        "all",
-    }
-)
-
-
-def is_finite_past(doc: Doc, token: Token) -> bool:
-    """A simple-past verb with a subject, not a participle ('a retired teacher', 'was packed')."""
-    norm = token.norm
-    if norm in _PAST_NEGATIVES:
-        return True
-    if norm in morph.MODALS or not morph.is_simple_past(norm):
-        return False
-    before = doc.prev(token)
-    if norm in ("was", "were", "did"):
-        return True
-    if norm == "had":
-        after = doc.next(token)
-        return after is None or after.norm != "better"
-    # A participle after be/have, possibly with adverbs between: "was packed",
-    # "are sometimes a bit annoyed", "has finally changed".
-    back = token.index - 1
-    while back >= 0 and token.index - back <= 5:
-        word = doc.tokens[back]
-        if word.sentence != token.sentence:
-            break
-        if word.norm in _PERFECT_AUX or word.norm in lx.COPULA_CONTRACTIONS:
-            return False
-        gap_word = (
-            word.norm in _PARTICIPLE_GAP
-            or word.norm in lx.FREQUENCY_ADVERBS
-            or word.norm in lx.INTENSIFIERS
-        )
-        if not gap_word:
-            break
-        back -= 1
-    if before is None:
-        return False
-    if is_determiner(before) or before.norm in lx.PREPOSITIONS:
-        return False
-    lemma = morph.verb_lemma(norm)
-    participle = morph.inflect(lemma, "VBN") if lemma else None
-    if participle != norm:
-        return True  # went, took: unambiguous past
-    if before.norm in _PAST_SUBJECT_LINKS:
-        return True
-    # A noun or a name right before: "my friend decided", "Marta booked".
-    return (before.capitalised and before.index > 0) or (
-        morph.is_noun(before.norm)
-        and not morph.is_adjective(before.norm)
-        and before.norm not in lx.STOPWORDS
-    )
-
-
-_EMBEDDING = frozenset(
-    {"that", "which", "who", "whom", "whose", "what", "than", "if", "whether", "how", "why"}
-)
-
-
-def _simple_past_positions(doc: Doc, sentence: Sentence) -> list[int]:
-    """Finite past verbs of main or time clauses; a past inside a relative or 'that' clause
-    ('the ones that were sold', 'feeling that it mattered') sets no time frame."""
-    found = []
-    for token in sentence.tokens:
-        if not is_finite_past(doc, token):
-            continue
-        start, _ = _clause_bounds(doc, token)
-        opener = doc.tokens[start - 1] if start > sentence.start_index else None
-        inside = doc.tokens[start : token.index]
-        if any(t.norm in _EMBEDDING for t in inside) or (
-            opener is not None and opener.norm in _EMBEDDING
-        ):
-            continue
-        subject = doc.prev(token)
-        if (
-            subject is not None
-            and subject.norm in lx.SUBJECT_PRONOUNS
-            and not _clause_initial(doc, subject)
-        ):
-            continue  # "the best thing I found": a relative clause without "that"
-        found.append(token.index)
-    return found
-
-
-def _present_markers(doc: Doc, sentence: Sentence) -> list[int]:
-    found = _has_phrase(doc, sentence, _PRESENT_PHRASES)
-    found += [t.index for t in sentence.tokens if t.norm in lx.PRESENT_MARKERS]
-    return sorted(found)
-
-
-_CLAUSE_LINKS = frozenset({"and", "but", "so", "because", "while", "whereas", "although", "when"})
-
-
-def _clause_bounds(doc: Doc, token: Token) -> tuple[int, int]:
-    """The clause around a token: up to commas and coordinating or subordinating links."""
-    sentence = doc.sentences[token.sentence]
-    start = token.index
-    while start > sentence.tokens[0].index and not doc.tokens[start].comma_before:
-        if doc.tokens[start - 1].norm in _CLAUSE_LINKS:
-            break
-        start -= 1
-    end = token.index
-    while end < sentence.tokens[-1].index and not doc.tokens[end].comma_after:
-        if doc.tokens[end + 1].norm in _CLAUSE_LINKS:
-            break
-        end += 1
-    return start, end
-
-
-def _subject_here(doc: Doc, token: Token) -> bool:
-    """Is this token the head of a clause subject (pronoun, 'my friend', 'the band', a name)?"""
-    norm = token.norm
-    before = doc.prev(token)
-    if norm in lx.SUBJECT_PRONOUNS:
-        return True
-    if norm in lx.INDEFINITE_SINGULAR_PRONOUNS:
-        return subject_position(doc, token)
-    if token.capitalised and before is not None and not token.ends_sentence_before:
-        return (
-            not morph.is_known(norm)
-            and before.norm not in lx.PREPOSITIONS
-            and subject_position(doc, token)
-        )
-    if not morph.is_noun(norm) or norm in lx.STOPWORDS:
-        return False
-    # det (+ up to two modifiers) + noun at the start of a clause
-    start = token.index - 1
-    steps = 0
-    while start >= 0 and steps < 3:
-        candidate = doc.tokens[start]
-        if candidate.sentence != token.sentence:
-            return False
-        if candidate.norm in lx.POSSESSIVES or candidate.norm in ("the", "this", "that"):
-            return _clause_initial(doc, candidate)
-        if steps < 2 and start != token.index and morph.is_adjective(candidate.norm):
-            start -= 1
-            steps += 1
-            continue
-        return False
+def _past_marker(verb: P) -> bool:
+    """The verb's own clause says the time is past: yesterday, last week, two years ago, or a
+    'when I was young' clause attached to it."""
+    for child in verb.children:
+        low = child.lower_
+        if child.dep_ in ("npadvmod", "advmod", "tmod") and low == "yesterday":
+            return True
+        if child.dep_ in ("npadvmod", "advmod", "tmod") and low == "ago":
+            return True
+        if any(g.lower_ == "ago" for g in child.subtree) and child.dep_ in ("advmod", "npadvmod"):
+            return True
+        unit = child.dep_ in ("npadvmod", "tmod") and child.lemma_.lower() in _PAST_UNITS
+        if unit and any(g.lower_ == "last" for g in child.children):
+            return True
+        if child.dep_ == "prep" and low in ("in", "during", "on"):
+            for g in child.children:
+                if g.dep_ == "pobj" and any(m.lower_ == "last" for m in g.children):
+                    return True
+        if child.dep_ == "advcl" and child.tag_ == "VBD":
+            marks = {m.lower_ for m in _children(child, "mark", "advmod")}
+            if marks & {"when", "while", "after", "before", "as", "once"}:
+                return True
     return False
 
 
-_TIME_WORDS = lx.PAST_MARKER_UNITS | {
-    "day",
-    "morning",
-    "evening",
-    "afternoon",
-    "ago",
-    "then",
-    "yesterday",
-    "today",
-    "tonight",
-    "now",
-    "later",
-    "lunchtime",
-    "dinner",
-    "lunch",
-    "breakfast",
-    "concert",
-    "tour",
-    "match",
-    "class",
-    "work",
-    "school",
-    "trip",
-    "party",
-    "meeting",
-    "game",
-    "show",
-    "film",
-    "movie",
-}
+def _finite_past(token: P) -> bool:
+    return token.tag_ == "VBD" and token.dep_ not in ("amod", "acl") and token.lower_ != "did"
 
 
-def _clause_initial(doc: Doc, subject: Token) -> bool:
-    """The word opens its clause, possibly after a fronted phrase ('After the tour we',
-    'At lunchtime my grandmother'), but not inside a relative clause ('the thing I found')."""
-    if subject_position(doc, subject):
+def _past_context(doc: Doc, verb: P) -> bool:
+    """The verb sits in a stretch told in the past: a past time frame is open (see
+    _past_frames), or its sentence has more simple past verbs than present ones and a
+    neighbouring sentence is led by one too (or the sentence holds two)."""
+    sent = verb.sent
+    if sent.doc is doc.parsed and sent.start in _past_frames(doc):
         return True
-    start, _ = _clause_bounds(doc, subject)
-    fronted = doc.tokens[start : subject.index]
-    if not fronted:
-        return True
-    first = fronted[0]
-    # "After the tour we ...", "Last Saturday me and my friends we ...".
-    fronted_phrase = (
-        first.norm in lx.PREPOSITIONS
-        or _is_time_word(first)
-        or any(t.norm in ("and", "last", "yesterday", "ago") for t in fronted)
-    )
-    if not fronted_phrase:
+    here = [t for t in sent if _finite_past(t) and t.i != verb.i]
+    if not here:
         return False
-    return not any(
-        t.norm in lx.SUBJECT_PRONOUNS
-        or t.norm in lx.AUXILIARIES
-        or morph.is_simple_past(t.norm)
-        or morph.is_third_person(t.norm)
-        for t in fronted
-    )
+    if sum(1 for t in sent if t.tag_ in ("VBZ", "VBP") and t.i != verb.i) >= len(here):
+        return False
+    previous, following = _neighbour_roots(sent)
+    return len(here) >= 2 or previous is not None or following is not None
 
 
-def _is_time_word(token: Token) -> bool:
-    return token.norm in _TIME_WORDS or morph.singular_of(token.norm) in _TIME_WORDS
+_FRAME_CLOSERS = lx.PRESENT_MARKERS | lx.words("next nowadays these future generally")
 
 
-def _present_candidates(doc: Doc, sentence: Sentence) -> list[tuple[Token, Token, str]]:
-    """(subject, verb, corrected past form) for present verbs after a clear subject."""
-    found: list[tuple[Token, Token, str]] = []
-    for subject in sentence.tokens:
-        norm = subject.norm
-        before = doc.prev(subject)
-        if before is not None:
-            if before.norm in lx.AUXILIARIES or before.norm in lx.COMPLEMENTISERS:
-                continue
-            if before.norm == "to":
-                continue
-            if norm in lx.SUBJECT_PRONOUNS and morph.verb_lemma(before.norm) in _REPORTING:
-                continue
-            earlier = doc.prev(before)
-            if (
-                before.norm in ("the", "my", "our", "his", "her", "their", "this", "that")
-                and earlier is not None
-                and morph.verb_lemma(earlier.norm) in _REPORTING
-            ):
-                continue
-        if norm in _SUBJECT_BE:
-            past_be = _SUBJECT_BE[norm]
-            if subject.text[:1].isupper():
-                past_be = past_be[:1].upper() + past_be[1:]
-            found.append((subject, subject, past_be))
-            continue
-        if norm == "you" or not _subject_here(doc, subject):
-            continue  # generic "you" states general truths
-        if norm in lx.SUBJECT_PRONOUNS and not _clause_initial(doc, subject):
-            continue  # "the ones we buy", "the coordination it demands"
-        verb = skip_adverbs(doc, subject)
-        if verb is None:
-            continue
-        vnorm = verb.norm
-        after = doc.next(verb)
-        if (
-            norm not in lx.SUBJECT_PRONOUNS
-            and norm not in lx.PERSON_NOUNS
-            and (
-                morph.is_plural_noun(vnorm)
-                or (morph.is_noun(vnorm) and after is not None and morph.is_simple_past(after.norm))
-            )
-        ):
-            continue  # "awareness campaigns", "the turning point came": nouns, not verbs
-        past: str | None
-        if vnorm in ("am", "is", "are"):
-            if norm in ("it", "there", "that", "this"):
-                continue
-            past = morph.past_of(vnorm)
-        elif vnorm in ("don't", "doesn't"):
-            if after is None or morph.verb_lemma(after.norm) in lx.DISCOURSE_VERBS:
-                continue
-            past = "didn't"
-        elif vnorm in ("have", "has"):
-            if after is not None and (
-                morph.is_simple_past(after.norm) or after.norm in ("been", "got", "gone")
-            ):
-                continue  # present perfect is a different choice, not a tense slip
-            past = "had"
-        elif morph.is_third_person(vnorm) or is_lexical_verb_form(vnorm):
-            lemma = morph.verb_lemma(vnorm)
-            if lemma is None or lemma in lx.DISCOURSE_VERBS or morph.past_equals_base(vnorm):
-                continue
-            if morph.is_simple_past(vnorm):
-                continue  # "found" is also the past of "find"
-            if morph.is_third_person(vnorm) and norm in lx.NON_THIRD_PRONOUNS:
-                continue
-            if (
-                norm not in lx.SUBJECT_PRONOUNS
-                and after is not None
-                and (after.norm in lx.BE_FORMS or after.norm in lx.AUXILIARIES)
-            ):
-                continue  # "the bus stop was": a compound noun, not a verb
-            past = morph.past_of(vnorm)
-        else:
-            continue
-        if past:
-            said = _said(doc, subject.index, verb.index - 1)
-            found.append((subject, verb, f"{said} {past}"))
-    return found
+def _past_frames(doc: Doc) -> frozenset[int]:
+    """Starts of the sentences told inside a past time frame: "Last winter I go ..." opens
+    one; it stays open until a sentence speaks of now, the future or habits."""
+    memo = doc.memo.get("past_frames")
+    if isinstance(memo, frozenset):
+        return memo
+    starts: set[int] = set()
+    open_frame = False
+    for sent in doc.parsed.sents:
+        words = {t.lower_ for t in sent}
+        if words & _FRAME_CLOSERS or any(t.tag_ == "MD" for t in sent):
+            open_frame = False
+        if _sentence_past_marker(sent):
+            open_frame = True
+        if open_frame:
+            starts.add(sent.start)
+    result = frozenset(starts)
+    doc.memo["past_frames"] = result
+    return result
 
 
-NARRATIVE_MIN_PAST = 6
-_SEQUENCERS = frozenset(
-    {
-        "after",
-        "later",
-        "then",
-        "afterwards",
-        "eventually",
-        "finally",
-        "suddenly",
-        "soon",
-        "next",
-        "within",
-    }
-)
-_CAUSAL = frozenset({"because", "since", "as", "where", "which", "who", "while", "whereas"})
-_NARRATORS = frozenset({"i", "we", "he", "she", "they"})
+def _bare_third_person(verb: P) -> bool:
+    """'she get', 'my dad die': a bare form after a singular subject."""
+    if verb.tag_ not in ("VBP", "VB") or verb.dep_ in ("aux", "auxpass", "xcomp"):
+        return False
+    if verb.tag_ == "VB" and not _plain_finite(verb):
+        return False
+    subject = _subject_of(verb)
+    return subject is not None and subject.i < verb.i and _number(subject, verb) == "3sg"
 
 
-def _state_anchored(
-    doc: Doc, subject: Token, clause_start: int, markers: list[int], pasts: list[int]
-) -> bool:
-    """A state ('I am', 'we have') is past only with an anchor earlier in its own clause,
-    or a time marker before it with no clause link in between ('Last summer, I am ...')."""
-    if any(clause_start <= a < subject.index for a in markers + pasts):
-        return True
-    for marker in markers:
-        between = doc.tokens[marker : subject.index]
-        if marker < subject.index and not any(t.norm in _CLAUSE_LINKS for t in between):
+def _sentence_past_marker(sent: Span) -> bool:
+    """The sentence names a past time anywhere (the parse of a learner's sentence can attach
+    "Last winter" to the wrong word, so this reads the words): yesterday, last week, two years
+    ago, when I was young."""
+    words = [t.lower_ for t in sent]
+    for i, word in enumerate(words):
+        if word in ("yesterday", "ago"):
+            return True
+        if word == "last" and i + 1 < len(words) and words[i + 1] in _PAST_UNITS:
+            return True
+        if word in ("when", "as") and any(w in ("was", "were") for w in words[i + 1 : i + 4]):
             return True
     return False
 
 
-@dataclass
-class _SentenceTense:
-    hits: list[Hit]  # present verbs anchored to a past time in the sentence itself
-    waiting: list[Hit]  # present verbs that are wrong if the story around is in the past
-    present_evidence: bool  # the sentence shows it is about now
-    routine: bool
-    habitual: bool
-    opener: str
-    sets_past: bool  # the sentence itself is in the past
-    strong: bool  # ... clearly (more past anchors than present verbs)
-    past_verbs: int
-    present_verbs: int
+def _present_verb(verb: P) -> bool:
+    if verb.dep_ == "aux" and verb.lemma_.lower() == "do" and verb.tag_ in ("VBP", "VBZ"):
+        # "we don't go": the tense is on "do".
+        return verb.head.tag_ == "VB" and _present_verb_clause(verb.head)
+    if verb.tag_ not in ("VBP", "VBZ", "VB") or verb.dep_ in ("aux", "auxpass"):
+        return False
+    return _present_verb_clause(verb)
 
 
-def _sentence_tense(doc: Doc, sentence: Sentence) -> _SentenceTense:
-    markers = _past_markers(doc, sentence)
-    pasts = _simple_past_positions(doc, sentence)
-    presents = _present_markers(doc, sentence)
-    habitual = any(t.norm in _HABITUAL for t in sentence.tokens)
-    framed = _present_frame(doc, sentence)
-    candidates = _present_candidates(doc, sentence)
-    if not doc.punctuated:
-        # Without full stops a "sentence" can be the whole transcript: only nearby anchors count.
-        return _sentence_tense_unpunctuated(doc, sentence, markers, pasts, presents, candidates)
-    # Present verbs we leave alone (states, things as subjects) show the sentence is
-    # about now, so a past frame from around it does not apply.
-    present_evidence = framed
-    hits: list[Hit] = []
-    waiting: list[Hit] = []
-    for subject, verb, fix in candidates:
-        hit = Hit(subject.index, verb.index, f"{subject.norm} {verb.norm}", fix)
-        clause = _clause_bounds(doc, verb)
-        if any(p < verb.index or clause[0] <= p <= clause[1] for p in presents):
-            present_evidence = True
-            continue
-        lemma = morph.verb_lemma(verb.norm) or "be"
-        stative = lemma in _STATIVE or verb is subject or verb.norm in ("don't", "doesn't")
-        if lemma == "have" and _event_object(doc, verb):
-            stative = False  # "we have a long brunch" is an event, not possession
-        before = _prev_word(doc, subject)
-        if stative and before is not None and before.norm in _CAUSAL:
-            present_evidence = True  # "because I'm not a strong swimmer": a general truth
-            continue
-        if stative:
-            if _state_anchored(doc, subject, clause[0], markers, pasts):
-                hits.append(hit)
-            else:
-                present_evidence = True
-            continue
-        if markers or pasts:
-            hits.append(hit)
-            continue
-        narrator = (
-            subject.norm in _NARRATORS
-            or subject.norm in lx.PERSON_NOUNS
-            or subject.norm in lx.INDEFINITE_SINGULAR_PRONOUNS
-            or (subject.capitalised and subject.norm not in lx.SUBJECT_PRONOUNS)
+def _present_verb_clause(verb: P) -> bool:
+    if verb.tag_ == "VB" and not _plain_finite(verb) and not _do_support(verb):
+        return False
+    if verb.text.startswith("'") or (_children(verb, "aux", "auxpass") and not _do_support(verb)):
+        return False
+    subject = _subject_of(verb)
+    if subject is None or subject.lower_ in ("you", "one", "there"):
+        return False
+    return not (_clause_words(verb) & _PRESENT_CUES)
+
+
+def _personal_subject(verb: P) -> bool:
+    """A narrator or a character ("we", "my cousin"), not "it" describing how things are."""
+    subject = _subject_of(verb)
+    if subject is None:
+        return False
+    if subject.tag_ == "PRP":
+        return subject.lower_ in ("i", "we", "he", "she", "they")
+    return subject.tag_ == "NNP" or subject.lemma_.lower() in lx.PERSON_NOUNS
+
+
+def _do_support(verb: P) -> bool:
+    auxes = _children(verb, "aux", "auxpass")
+    return len(auxes) == 1 and auxes[0].lemma_.lower() == "do" and auxes[0].tag_ in ("VBP", "VBZ")
+
+
+def _past_form(verb: P) -> str | None:
+    low, lemma = verb.lower_, verb.lemma_.lower()
+    if lemma == "be":
+        return {"is": "was", "am": "was", "are": "were"}.get(low)
+    if lemma == "do":
+        return "did"
+    if lemma == "have":
+        return "had"
+    return morph.inflect(lemma, "VBD")
+
+
+STORY_MIN_PAST = 6
+STORY_PAST_RATIO = 2.0
+
+
+def _is_story(doc: Doc) -> bool:
+    """The transcript tells a story: mostly simple past main verbs. Present forms in it are
+    then slips unless something marks them as a comment ("I think", "you know")."""
+    memo = doc.memo.get("story")
+    if isinstance(memo, bool):
+        return memo
+    past = sum(1 for t in doc.parsed if _finite_past(t) and t.dep_ not in ("aux", "auxpass"))
+    present = sum(
+        1
+        for t in doc.parsed
+        if t.tag_ in ("VBZ", "VBP") and t.dep_ not in ("aux", "auxpass") and _subject_of(t)
+    )
+    story = past >= STORY_MIN_PAST and past >= STORY_PAST_RATIO * max(1, present)
+    doc.memo["story"] = story
+    return story
+
+
+def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
+    found: list[Candidate] = []
+    if any(t.text in ('"', "“", "”") for t in sent):
+        return found  # dialogue keeps its own tense
+    past_here = sum(1 for t in sent if _finite_past(t) and t.dep_ not in ("aux", "auxpass"))
+    presents = [t for t in sent if _present_verb(t)]
+    story = _is_story(doc)
+    framed = sent.doc is doc.parsed and sent.start in _past_frames(doc)
+    marked = _sentence_past_marker(sent)
+    for verb in presents:
+        if not morph.is_known(verb.text) or _do_support(verb):
+            continue  # a verb with "do" is judged through its "do"
+        clause = verb.head if verb.dep_ == "aux" else verb
+        lemma = clause.lemma_.lower()
+        stative = lemma in _STATES
+        confident = True
+        embedded = clause.dep_ in ("ccomp", "xcomp", "csubj") or (
+            clause.dep_ == "relcl" and not _bare_third_person(verb)
         )
-        if narrator:
-            waiting.append(hit)
-        elif subject.norm != "it":  # "it started to rain" is as common in stories as now
-            present_evidence = True
-    return _SentenceTense(
-        hits=hits,
-        waiting=waiting,
-        present_evidence=present_evidence,
-        routine=any(t.norm in _ROUTINE for t in sentence.tokens),
-        habitual=habitual,
-        opener=_content_start(sentence),
-        sets_past=bool(markers or pasts) and not presents and not framed,
-        strong=not habitual and not present_evidence and (bool(markers) or len(pasts) >= 2),
-        past_verbs=len(pasts),
-        present_verbs=len(candidates),
-    )
+        main = clause.dep_ in ("ROOT", "conj")
+        if (
+            _past_marker(clause)
+            or (marked and main and not stative)
+            or (_bare_third_person(verb) and _past_context(doc, verb))
+        ):
+            pass
+        elif stative or embedded:
+            continue
+        elif clause.dep_ == "conj" and clause.head.tag_ == "VBD":
+            # "we booked a table and we eat there": the first verb sets the time.
+            if _children(clause.head, "aux") or clause.head.dep_ in ("ccomp", "relcl", "xcomp"):
+                continue
+        elif (
+            (past_here >= 2 and len(presents) == 1)
+            or (framed and (main or clause.dep_ == "advcl") and _personal_subject(clause))
+            or (story and (main or clause.dep_ == "advcl"))
+        ):
+            confident = False
+        else:
+            continue
+        want = _past_form(verb)
+        if want is None:
+            continue
+        subject = _subject_of(verb)
+        first, last = (
+            (subject, verb)
+            if subject is not None and verb.i - subject.i <= 3
+            else (
+                verb,
+                verb,
+            )
+        )
+        found.append(
+            Candidate(
+                first,
+                last,
+                f"{verb.lower_} (past: {want})",
+                (verb.idx, verb.idx + len(verb.text), _match_case(want, verb.text)),
+                lambda t: t.tag_ == "VBD",
+                confident=confident,
+            )
+        )
+    return found
 
 
-UNPUNCTUATED_ANCHOR_WORDS = 12
+def _neighbour_roots(sent: Span) -> tuple[P | None, P | None]:
+    """The main verbs of the sentences before and after, when they are in the simple past."""
+    doc = sent.doc
+    before = doc[sent.start - 1].sent if sent.start > 0 else None
+    after = doc[sent.end].sent if sent.end < len(doc) else None
+    roots = []
+    for other in (before, after):
+        root = other.root if other is not None else None
+        roots.append(root if root is not None and root.tag_ == "VBD" else None)
+    return roots[0], roots[1]
 
 
-def _sentence_tense_unpunctuated(
-    doc: Doc,
-    sentence: Sentence,
-    markers: list[int],
-    pasts: list[int],
-    presents: list[int],
-    candidates: list[tuple[Token, Token, str]],
-) -> _SentenceTense:
-    hits = []
-    for subject, verb, fix in candidates:
-        near = [a for a in markers + pasts if abs(a - verb.index) <= UNPUNCTUATED_ANCHOR_WORDS]
-        blocked = [p for p in presents if abs(p - verb.index) <= UNPUNCTUATED_ANCHOR_WORDS]
-        lemma = morph.verb_lemma(verb.norm) or "be"
-        stative = lemma in _STATIVE or verb is subject
-        if near and not blocked and not stative:
-            hits.append(Hit(subject.index, verb.index, f"{subject.norm} {verb.norm}", fix))
-    return _SentenceTense(
-        hits=hits,
-        waiting=[],
-        present_evidence=True,
-        routine=False,
-        habitual=False,
-        opener="",
-        sets_past=False,
-        strong=False,
-        past_verbs=len(pasts),
-        present_verbs=len(candidates),
-    )
+def _past_form_candidates(sent: Span) -> list[Candidate]:
+    """Past forms built wrongly: "buyed" for "bought", "didn't went" for "didn't go"."""
+    found: list[Candidate] = []
+    for verb in sent:
+        if verb.pos_ not in ("VERB", "AUX"):
+            continue
+        right = morph.overregularised_past(verb.lower_)
+        if right is not None:
+            end = verb.idx + len(verb.text)
+            found.append(
+                Candidate(
+                    verb,
+                    verb,
+                    f"{verb.lower_} (past: {right})",
+                    (verb.idx, end, right),
+                    lambda t: t.tag_ in ("VBD", "VBN"),
+                )
+            )
+            continue
+        if verb.tag_ == "VBD" and verb.lemma_.lower() != "be":
+            did = next((a for a in _children(verb, "aux") if a.lower_ == "did"), None)
+            if did is not None and did.i < verb.i and morph.is_known(verb.text):
+                base = verb.lemma_.lower()
+                end = verb.idx + len(verb.text)
+                found.append(
+                    Candidate(
+                        did,
+                        verb,
+                        f"did + {verb.lower_}",
+                        (verb.idx, end, base),
+                        lambda t: t.tag_ == "VB",
+                    )
+                )
+    return found
+
+
+def _all_tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
+    return _tense_candidates(doc, sent) + _past_form_candidates(sent)
 
 
 def past_tense(doc: Doc) -> Detection | None:
-    tenses = [_sentence_tense(doc, sentence) for sentence in doc.sentences]
-    # A transcript told mostly in the past is a story: its present verbs are slips even in
-    # sentences without their own time marker.
-    past_total = sum(t.past_verbs for t in tenses)
-    present_total = sum(t.present_verbs for t in tenses)
-    narrative = past_total >= NARRATIVE_MIN_PAST and past_total >= 2 * present_total
-    hits: list[Hit] = []
-    carried = "none"  # how strongly the story so far has set a past time frame
-    for sentence, tense in zip(doc.sentences, tenses, strict=True):
-        hits += tense.hits
-        # "Last Saturday we went ... Then we walk ..." unless this sentence is about the present.
-        story_goes_on = (
-            narrative
-            or (carried == "strong" and not tense.habitual)
-            or (carried != "none" and tense.opener in _SEQUENCERS)
-        )
-        continued = False
-        if tense.waiting and not tense.present_evidence and not tense.routine and story_goes_on:
-            hits += tense.waiting
-            continued = True
-        hits += _coordinated_presents(doc, sentence, hits)
-        if tense.sets_past:
-            carried = "strong" if tense.strong or carried == "strong" else "weak"
-        elif not continued and (tense.present_evidence or tense.waiting or tense.routine):
-            carried = "none"  # the talk has moved to the present
-    hits += _overregularised(doc)
-    hits += _did_plus_past(doc)
-    return _detection("grammar.past_tense", hits)
+    return _finish(doc, "grammar.past_tense", _all_tense_candidates)
 
 
-_EVENT_NOUNS = frozenset(
+# --- grammar.article_omission -----------------------------------------------------------------
+
+# Nouns that are countable in one sense and uncountable in another ("a time" / "no time"), so
+# their use elsewhere in the transcript proves nothing.
+_MASS_TOO = lx.words(
+    """
+    time work life experience business school room space paper food hair light art sport
+    language culture society technology education nature history music love success power
+    water money energy fun information advice travel transport research study training health
+    change freedom knowledge english business fire coffee tea wine beer cake chocolate glass
+    iron noise sound pressure crime violence war peace death birth television tv internet
+    media radio homework housework progress behaviour behavior weather help damage evidence
+    communication competition opinion practice service environment income quality safety
+    security attention advertising shopping reading writing learning teaching marketing
+    management technology society government medicine law science engineering design
+    college university church hospital prison bed town class sea court home holiday vacation
+    breakfast lunch dinner camp work office day night morning evening afternoon week year month
+    future past present end beginning top bottom front middle cinema exercise company choice
+    summer winter spring autumn action view theatre theater
+    """
+)
+_THE_PLACES = lx.words(
+    """
+    cinema theatre theater supermarket station airport beach park gym museum bank library
+    market mall pharmacy bakery doctor dentist centre center city countryside
+    """
+)
+_DET_TAGS = frozenset({"DT", "PRP$", "WP$", "CD", "POS", "WDT", "PDT"})
+_QUANTIFIER_WORDS = lx.words(
+    "many much few several more most less enough such what which whose each every no any some"
+)
+_ARGUMENT_DEPS = frozenset({"dobj", "pobj", "attr", "nsubj", "nsubjpass", "appos", "oprd"})
+_TIME_UNITS = lx.PAST_MARKER_UNITS | lx.words("day morning evening afternoon time")
+_MORE_IDIOMS = frozenset(
     {
-        "breakfast",
-        "lunch",
-        "dinner",
-        "brunch",
-        "party",
-        "meeting",
-        "shower",
-        "bath",
-        "drink",
-        "coffee",
-        "chat",
-        "talk",
-        "conversation",
-        "argument",
-        "fight",
-        "look",
-        "walk",
-        "swim",
-        "rest",
-        "nap",
-        "break",
-        "fun",
-        "trip",
-        "holiday",
-        "picnic",
-        "barbecue",
-        "meal",
-        "snack",
-        "lesson",
-        "class",
-        "exam",
-        "interview",
-        "accident",
-        "game",
-        "match",
-        "dance",
-        "celebration",
-        "discussion",
-        "chance",
-        "surprise",
-        "day",
-        "evening",
-        "night",
-        "weekend",
-        "time",
+        ("in", "addition"),
+        ("in", "conclusion"),
+        ("in", "general"),
+        ("in", "particular"),
+        ("in", "summary"),
+        ("in", "short"),
+        ("in", "contrast"),
+        ("in", "comparison"),
+        ("at", "last"),
+        ("in", "future"),
     }
 )
+_DEFINITE_ADJECTIVES = lx.words("same only first last next best worst main following whole")
 
 
-def _event_object(doc: Doc, verb: Token) -> bool:
-    """Is 'have' followed by an event ('have a long brunch') rather than a possession?"""
-    for offset in range(1, 5):
-        after = doc.next(verb, offset)
-        if after is None:
+def _countable_here(doc: Doc) -> frozenset[str]:
+    """Nouns the transcript itself shows as countable: used with a/an or in the plural."""
+    memo = doc.memo.get("countable")
+    if isinstance(memo, frozenset):
+        return memo
+    # Only the plural proves it: learners also put "a" before uncountable nouns.
+    seen = {
+        t.lemma_.lower()
+        for t in doc.parsed
+        if t.tag_ == "NNS" and t.pos_ == "NOUN" and not t.lower_.endswith("ings")
+    }
+    result = frozenset(seen - _MASS_TOO)
+    doc.memo["countable"] = result
+    return result
+
+
+def _needs_determiner(doc: Doc, noun: P) -> bool:
+    if noun.tag_ != "NN" or noun.dep_ not in _ARGUMENT_DEPS or "Number=Sing" not in str(noun.morph):
+        return False
+    lemma = noun.lemma_.lower()
+    known = lemma in lx.COUNT_NOUNS and lemma not in _MASS_TOO
+    definite = lemma in lx.UNIQUE_NOUNS or any(
+        a.tag_ == "JJS" or a.lower_ in _DEFINITE_ADJECTIVES for a in _children(noun, "amod")
+    )
+    if not (known or definite) and lemma not in _countable_here(doc):
+        return False
+    if noun.text[:1].isupper() and noun.i != noun.sent.start:
+        return False
+    for child in noun.children:
+        if child.dep_ in ("det", "poss", "nummod", "predet", "case", "nmod"):
             return False
-        if after.norm in _EVENT_NOUNS:
-            return True
-        if not (is_determiner(after) or morph.is_adjective(after.norm)):
+        if child.dep_ == "compound" and child.tag_ not in ("NN", "NNS"):
             return False
-    return False
+        if child.lower_ in _QUANTIFIER_WORDS:
+            return False
+    # Words before the noun phrase that belong to it but were attached elsewhere.
+    left = noun.left_edge
+    for token in noun.doc[max(noun.sent.start, left.i - 1) : noun.i]:
+        if token.tag_ in _DET_TAGS or token.lower_ in _QUANTIFIER_WORDS or token.lower_ == "'s":
+            return False
+    after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    if after is not None and (after.tag_ in ("CD", "POS", "NNP") or after.lower_ in ("'s", "-")):
+        return False  # "room 5", "the doctor's", "bus-stop"
+    head = noun.head
+    if (head.lemma_.lower(), noun.lower_) in lx.BARE_NOUN_IDIOMS or (
+        head.lower_,
+        noun.lower_,
+    ) in _MORE_IDIOMS:
+        return False  # "take place", "in addition"
+    if noun.lemma_.lower() in _TIME_UNITS and any(
+        a.lower_ in ("last", "next", "this") for a in noun.children
+    ):
+        return False  # "last year", "next week": time adverbials take no article
+    before = noun.doc[noun.i - 1] if noun.i > noun.sent.start else None
+    if before is not None and before.lower_ == "to" and morph.is_base_verb(noun.lower_):
+        return False  # "good to book": an infinitive misread as a noun
+    if noun.sent[0].lower_ == "dear":
+        return False  # a greeting names its addressee without an article
+    if noun.dep_ == "pobj":
+        prep = noun.head
+        pair = (prep.lower_, noun.lower_)
+        if pair in lx.BARE_NOUN_IDIOMS or prep.lower_ in ("by", "per", "via"):
+            return False
+        if prep.lower_ == "of" and prep.head.lemma_.lower() in lx.OF_BARE_OK:
+            return False
+        # "day by day", "from door to door", "hand in hand".
+        if any(
+            t.lower_ == noun.lower_ for t in noun.sent if t.i != noun.i and abs(t.i - noun.i) <= 3
+        ):
+            return False
+    # Headline-like openings and names are too often misread.
+    return not (noun.dep_ == "nsubj" and noun.i == noun.sent.start)
 
 
-def _coordinated_presents(doc: Doc, sentence: Sentence, hits: list[Hit]) -> list[Hit]:
-    """'I jump for the ball and land badly': a bare verb coordinated with a flagged one."""
-    flagged = [h.last for h in hits if doc.tokens[h.last].sentence == sentence.index]
-    extra = []
-    for token in sentence.tokens:
-        if token.norm not in ("and", "then") or not flagged:
+def _article_for(noun: P) -> str | None:
+    """The article when the parse makes it certain, else None (the pattern is named only)."""
+    adjectives = _children(noun, "amod")
+    if any(a.tag_ == "JJS" or a.lower_ in _DEFINITE_ADJECTIVES for a in adjectives):
+        return "the"
+    if noun.lemma_.lower() in lx.UNIQUE_NOUNS:
+        return "the"
+    if noun.dep_ in ("attr", "appos", "oprd") or (noun.dep_ == "pobj" and noun.head.lower_ == "as"):
+        first = noun.left_edge if noun.left_edge.i < noun.i else noun
+        return indefinite_article(first.text)
+    to_place = noun.dep_ == "pobj" and noun.head.lower_ in ("to", "at") and not adjectives
+    if to_place and noun.lemma_.lower() in _THE_PLACES:
+        return "the"
+    return None
+
+
+def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
+    found: list[Candidate] = []
+    for token in sent:
+        if token.lower_ in ("a", "an") and token.dep_ == "det":
+            found += _wrong_indefinite(token)
             continue
-        verb = doc.next(token)
-        if verb is None or not any(0 < token.index - f <= 10 for f in flagged):
+        if not _needs_determiner(doc, token):
             continue
-        if is_lexical_verb_form(verb.norm) and not morph.is_simple_past(verb.norm):
-            lemma = morph.verb_lemma(verb.norm)
-            if lemma and lemma not in lx.DISCOURSE_VERBS and not morph.past_equals_base(verb.norm):
-                past = morph.past_of(verb.norm)
-                if past and verb.index not in flagged:
-                    extra.append(
-                        Hit(token.index, verb.index, f"and {verb.norm}", f"{token.text} {past}")
+        first = token.left_edge if token.left_edge.i >= sent.start else token
+        while first.i < token.i and first.dep_ in ("punct", "cc", "prep"):
+            first = first.doc[first.i + 1]
+        article = _article_for(token)
+        # The quote starts at the word that governs the phrase: "is nurse", "in small hotel".
+        start = token.head if token.head.i == first.i - 1 else first
+        if article is None:
+            found.append(
+                Candidate(start, token, f"no article: {token.lower_}", note=None, confident=False)
+            )
+            continue
+        found.append(
+            Candidate(
+                start,
+                token,
+                f"no article: {token.lower_}",
+                (
+                    first.idx,
+                    first.idx,
+                    f"{article} " if first.text[:1].islower() else article.capitalize() + " ",
+                ),
+                lambda t: t.dep_ == "det" and t.lower_ in ("a", "an", "the"),
+            )
+        )
+    return found
+
+
+def _wrong_indefinite(article: P) -> list[Candidate]:
+    """ "a apple", "an car": the article does not match the sound of the next word."""
+    nxt = article.doc[article.i + 1] if article.i + 1 < len(article.doc) else None
+    if nxt is None or not nxt.is_alpha or nxt.is_upper or len(nxt.text) < 2:
+        return []
+    if nxt.pos_ not in ("NOUN", "ADJ", "ADV") or not morph.is_known(nxt.text):
+        return []
+    want = indefinite_article(nxt.text)
+    if want == article.lower_ or nxt.lower_.startswith(("u", "h", "eu", "o")):
+        return []  # "a university", "an hour", "a one-off": sound, not spelling, decides
+    return [
+        Candidate(
+            article,
+            nxt,
+            f"{article.lower_} + {nxt.lower_[:1]}",
+            (article.idx, article.idx + len(article.text), _match_case(want, article.text)),
+            lambda t: t.lower_ in ("a", "an"),
+        )
+    ]
+
+
+def article_omission(doc: Doc) -> Detection | None:
+    return _finish(doc, "grammar.article_omission", _article_candidates)
+
+
+# --- grammar.plural_countable -----------------------------------------------------------------
+
+_PLURAL_QUANTIFIERS = lx.words("many several few various numerous both these those")
+_SINGULAR_ONLY_DETS = lx.words("every each another")
+_PIECE_OF = lx.words("advice information furniture equipment luggage baggage homework news")
+# "a good knowledge of French", "a research project": not errors.
+_A_UNCOUNTABLE_OK = lx.words("knowledge")
+_NUMBERS = {
+    w: n
+    for n, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    )
+}
+
+
+def _count(token: P) -> int | None:
+    low = token.lower_.replace(",", "")
+    if low.isdigit():
+        return int(low)
+    if low in _NUMBERS:
+        return _NUMBERS[low]
+    if low in ("eleven", "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand"):
+        return 11
+    return None
+
+
+def _plural_candidates(doc: Doc, sent: Span) -> list[Candidate]:
+    found: list[Candidate] = []
+    for noun in sent:
+        if noun.pos_ != "NOUN" or noun.dep_ == "compound":
+            continue
+        low, lemma = noun.lower_, noun.lemma_.lower()
+        singular = lx.UNCOUNTABLE_PLURALS.get(low)
+        if singular is not None and noun.tag_ == "NNS":
+            determined = any(c.dep_ in ("det", "nummod") for c in noun.children)
+            if low not in lx.AMBIGUOUS_PLURALS or determined:
+                found.append(_replace(noun, noun, f"{low} (uncountable)", noun, singular, "NN"))
+            continue
+        if noun.tag_ == "NN" and lemma in lx.UNCOUNTABLE_NOUNS and lemma not in _A_UNCOUNTABLE_OK:
+            article = next(
+                (c for c in noun.children if c.dep_ == "det" and c.lower_ in ("a", "an")), None
+            )
+            if (article is not None and not _children(noun, "prep")) or (
+                article is not None and lemma in _PIECE_OF
+            ):
+                if lemma in _PIECE_OF:
+                    fix = "a piece of" if article.text.islower() else "A piece of"
+                    found.append(_replace(article, noun, f"a(n) + {lemma}", article, fix, None))
+                else:
+                    found.append(
+                        Candidate(article, noun, f"a(n) + {lemma}", note=f"{noun.text} (no a/an)")
                     )
-    return extra
-
-
-def _present_frame(doc: Doc, sentence: Sentence) -> bool:
-    """'I think ...', 'I guess ...' in the present tense."""
-    for token in sentence.tokens:
-        after = doc.next(token)
-        if token.norm == "i" and after is not None and after.norm in _PRESENT_FRAMES:
-            return True
-    return False
-
-
-def _content_start(sentence: Sentence) -> str:
-    for token in sentence.tokens:
-        if token.norm not in ("um", "uh", "so", "and", "but", "well", "er"):
-            return token.norm
-    return ""
-
-
-def _overregularised(doc: Doc) -> list[Hit]:
-    hits = []
-    for token in doc.tokens:
-        past = morph.overregularised_past(token.norm)
-        if past:
-            hits.append(Hit(token.index, token.index, token.norm, past))
-    return hits
-
-
-def _did_plus_past(doc: Doc) -> list[Hit]:
-    hits = []
-    for token in doc.tokens:
-        if token.norm not in ("did", "didn't"):
             continue
-        if token.comma_after:
+        if noun.tag_ == "NN":
+            found += _singular_after_plural_quantifier(doc, noun)
+        elif noun.tag_ == "NNS":
+            found += _plural_after_singular_quantifier(noun)
+    return found
+
+
+def _replace(first: P, last: P, key: str, target: P, new: str, tag: str | None) -> Candidate:
+    def expect(t: P) -> bool:
+        return tag is None or t.tag_ == tag
+
+    return Candidate(
+        first,
+        last,
+        key,
+        (target.idx, target.idx + len(target.text), _match_case(new, target.text)),
+        expect,
+    )
+
+
+def _pluralisable(noun: P) -> str | None:
+    lemma = noun.lemma_.lower()
+    if lemma in lx.INVARIANT_NOUNS or lemma in lx.UNCOUNTABLE_NOUNS:
+        return None
+    if not noun.is_alpha or (noun.text[:1].isupper() and noun.i != noun.sent.start):
+        return None
+    plural = morph.inflect(lemma, "NNS")
+    if plural is None or plural == noun.lower_:
+        return None
+    return plural
+
+
+def _singular_after_plural_quantifier(doc: Doc, noun: P) -> list[Candidate]:
+    after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    if after is not None and (after.lower_ in ("-", "old", "'s") or after.pos_ == "NOUN"):
+        return []  # "a two-hour drive", "three year old", "ten minute walk"
+    if any(c.tag_ in ("NNP", "NNPS") for c in noun.children):
+        return []  # "4 Spruce Avenue": part of a name
+    trigger: P | None = None
+    for child in noun.children:
+        if child.i > noun.i:
             continue
-        verb = doc.next(token)
-        if verb is not None and verb.norm in lx.SUBJECT_PRONOUNS | {"not"}:
-            verb = doc.next(verb)
-        if verb is None or verb.norm in ("was", "were", "had", "did"):
-            continue
-        if morph.is_simple_past(verb.norm) and not morph.past_equals_base(verb.norm):
-            lemma = morph.verb_lemma(verb.norm)
-            if lemma and lemma != verb.norm:
-                hits.append(
-                    Hit(
-                        token.index,
-                        verb.index,
-                        f"{token.norm} {verb.norm}",
-                        f"{_said(doc, token.index, verb.index - 1)} {lemma}",
-                    )
-                )
-    return hits
+        count = _count(child) if child.dep_ == "nummod" else None
+        if (
+            count is not None and count > 1 and not re.fullmatch(r"(1[5-9]|20)\d\d", child.text)
+        ) or (
+            child.lower_ in _PLURAL_QUANTIFIERS
+            and child.dep_ in ("amod", "det")
+            and (
+                (child.lower_ == "few" and any(c.lower_ == "a" for c in noun.children))
+                or child.lower_ != "few"
+            )
+        ):
+            trigger = child
+    if trigger is None:
+        # "one of my friend": the noun after "one of" is one of many.
+        head = noun.head
+        one_of = noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ == "one"
+        if one_of and any(c.dep_ in ("det", "poss") for c in noun.children):
+            trigger = head.head
+    if trigger is None:
+        return []
+    if any(
+        c.dep_ == "det" and c.lower_ in ("a", "an", "this", "that", "every", "each")
+        for c in noun.children
+    ):
+        return []
+    plural = _pluralisable(noun)
+    if plural is None:
+        return []
+    return [_replace(trigger, noun, f"{trigger.lower_} + singular", noun, plural, "NNS")]
+
+
+def _plural_after_singular_quantifier(noun: P) -> list[Candidate]:
+    much = next((c for c in noun.children if c.lower_ == "much" and c.i < noun.i), None)
+    if much is not None:
+        return [_replace(much, noun, "much + plural", much, "many", None)]
+    det = next(
+        (c for c in noun.children if c.dep_ == "det" and c.lower_ in _SINGULAR_ONLY_DETS), None
+    )
+    if det is None or det.i > noun.i or noun.lemma_.lower() == noun.lower_:
+        return []
+    if det.lower_ == "each" and det.i + 1 < len(det.doc) and det.doc[det.i + 1].lower_ == "other":
+        return []  # "each other's appearances"
+    if any(c.dep_ == "nummod" for c in noun.children):
+        return []  # "every two weeks"
+    singular = noun.lemma_.lower()
+    if not noun.is_alpha or singular in lx.INVARIANT_NOUNS:
+        return []
+    return [_replace(det, noun, f"{det.lower_} + plural", noun, singular, "NN")]
+
+
+def plural_countable(doc: Doc) -> Detection | None:
+    return _finish(doc, "grammar.plural_countable", _plural_candidates)
 
 
 # --- grammar.preposition ----------------------------------------------------------------------
@@ -1426,6 +1125,15 @@ _WAIT_OK = frozenset(
 
 
 @lru_cache(maxsize=1)
+def _fixed_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Fixed phrases by their first word, so each token is compared with a handful only."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, right in _FIXED:
+        index.setdefault(phrase[0], []).append((phrase, right))
+    return index
+
+
+@lru_cache(maxsize=1)
 def _collocation_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """Every inflected form of a head word -> (wrong prepositions, correction)."""
     index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -1452,13 +1160,33 @@ def preposition(doc: Doc) -> Detection | None:
             if after.norm in wrong and not _collocation_exempt(doc, token, after):
                 hits.append(Hit(token.index, after.index, f"{token.norm} {after.norm}", right))
         hits += _missing_preposition(doc, token, after)
-        for phrase, right in _FIXED:
+        for phrase, right in _fixed_index().get(token.norm, ()):
             if doc.norms(token.index, len(phrase)) == phrase:
                 last = token.index + len(phrase) - 1
                 if doc.tokens[last].sentence == token.sentence:
                     hits.append(Hit(token.index, last, " ".join(phrase), right))
         hits += _time_prepositions(doc, token, after)
-    return _detection("grammar.preposition", hits)
+    hits = [h for h in hits if _attached(doc, h)]
+    unique: dict[int, Hit] = {}
+    for hit in hits:
+        unique.setdefault(hit.first, hit)
+    ordered = sorted(unique.values(), key=lambda h: h.first)
+    return Detection("grammar.preposition", ordered) if ordered else None
+
+
+def _attached(doc: Doc, hit: Hit) -> bool:
+    """The parse agrees that the preposition belongs to the head word ("depend of it", not
+    "independent of it" read across a phrase boundary)."""
+    if hit.last != hit.first + 1:
+        return True
+    head_token, prep_token = doc.tokens[hit.first], doc.tokens[hit.last]
+    parsed = doc.parsed.char_span(head_token.start, prep_token.end, alignment_mode="expand")
+    if parsed is None or len(parsed) < 2:
+        return True
+    head, prep = parsed[0], parsed[-1]
+    if head is None or prep is None or prep.pos_ != "ADP":
+        return True
+    return prep.head.i == head.i or head.head.i == prep.i
 
 
 def _collocation_exempt(doc: Doc, head: Token, prep: Token) -> bool:
@@ -1532,186 +1260,3 @@ def _time_prepositions(doc: Doc, token: Token, after: Token) -> list[Hit]:
                 )
             ]
     return []
-
-
-# --- grammar.plural_countable -----------------------------------------------------------------
-
-_SINGULAR_QUANTIFIERS = frozenset({"every", "each", "a", "an", "one"})
-
-
-def plural_countable(doc: Doc) -> Detection | None:
-    hits: list[Hit] = []
-    for token in doc.tokens:
-        norm = token.norm
-        before = doc.prev(token)
-        if norm in lx.UNCOUNTABLE_PLURALS:
-            if norm in lx.AMBIGUOUS_PLURALS and not (
-                before is not None
-                and (is_determiner(before) or before.norm in ("of", "lot", "lots"))
-                and before.norm not in lx.SUBJECT_PRONOUNS
-            ):
-                continue
-            hits.append(Hit(token.index, token.index, norm, lx.UNCOUNTABLE_PLURALS[norm]))
-            continue
-        after = doc.next(token)
-        if after is None or token.comma_after:
-            continue
-        following = doc.next(after)
-        compound = (
-            following is not None
-            and not after.comma_after
-            and (
-                following.norm in lx.COUNT_NOUNS
-                or (
-                    morph.is_noun(following.norm)
-                    and not morph.is_adjective(following.norm)
-                    and following.norm not in lx.STOPWORDS
-                    and following.norm not in lx.PREPOSITIONS
-                )
-            )
-        )
-        if norm in ("a", "an") and after.norm in lx.UNCOUNTABLE_NOUNS - {"stuff", "weather"}:
-            if compound:
-                continue  # "a software firm", "a music festival"
-            hits.append(
-                Hit(
-                    token.index,
-                    after.index,
-                    f"a {after.norm}",
-                    f"some {after.text} / a piece of {after.text}",
-                )
-            )
-        elif norm in lx.PLURAL_QUANTIFIERS or (norm.isdigit() and 1 < int(norm) < 1000):
-            hits += _quantifier_singular(doc, token, after)
-        elif norm == "much" and (morph.is_plural_noun(after.norm) or after.norm == "people"):
-            hits.append(Hit(token.index, after.index, f"much {after.norm}", f"many {after.text}"))
-        elif norm in ("every", "each") and morph.is_plural_noun(after.norm):
-            if after.norm not in lx.INVARIANT_NOUNS and not after.norm.endswith("ss"):
-                hits.append(
-                    Hit(
-                        token.index,
-                        after.index,
-                        f"{norm} + plural",
-                        f"{token.text} {morph.singular_of(after.norm)}",
-                    )
-                )
-        elif norm == "one" and after.norm == "of":
-            hits += _one_of(doc, token)
-        elif norm == "lot" and after.norm == "of":
-            noun = doc.next(after)
-            if noun is not None and noun.norm in lx.COUNT_NOUNS and not noun.comma_before:
-                hits.append(
-                    Hit(
-                        token.index,
-                        noun.index,
-                        "a lot of + singular",
-                        f"a lot of {morph.plural_of(noun.norm)}",
-                    )
-                )
-    return _detection("grammar.plural_countable", hits)
-
-
-def _is_plain_noun(token: Token) -> bool:
-    """A noun that is not also an adjective, adverb or (in this form) a verb."""
-    norm = token.norm
-    if norm in lx.COUNT_NOUNS:
-        return True
-    if norm in lx.STOPWORDS or norm in lx.PREPOSITIONS or not morph.is_noun(norm):
-        return False
-    if morph.is_adjective(norm) or morph.is_adverb(norm):
-        return False
-    return morph.is_plural_noun(norm) or not (
-        morph.is_base_verb(norm) or morph.is_third_person(norm)
-    )
-
-
-def _quantifier_singular(doc: Doc, quantifier: Token, after: Token) -> list[Hit]:
-    before = doc.prev(quantifier)
-    if before is not None and before.norm in ("a", "an", "the", "one", "of"):
-        return []
-    if quantifier.norm in ("these", "those") and after.norm in ("kind", "sort", "type"):
-        return []
-    modifiers = modifier_chain(doc, after.index)
-    noun = doc.next(after, modifiers) if modifiers else after
-    if noun is None or (modifiers and noun.comma_before):
-        return []
-    nnorm = noun.norm
-    if nnorm in lx.INVARIANT_NOUNS or "-" in nnorm:
-        return []
-    following = doc.next(noun)
-    if following is not None and following.norm in lx.MEASURE_COMPOUND_NEXT:
-        return []
-    if following is not None and not noun.comma_after and _is_plain_noun(following):
-        # "three entity flags", "three apple tree": the last noun is the head.
-        noun, nnorm = following, following.norm
-        if nnorm in lx.INVARIANT_NOUNS:
-            return []
-        following = doc.next(noun)
-    if quantifier.norm.isdigit():
-        attached = quantifier.index > 0 and not any(c.isspace() for c in quantifier.gap_before)
-        labelled = before is not None and (before.capitalised or before.norm == "version")
-        if attached or labelled or noun.capitalised or int(quantifier.norm) >= 100:
-            return []  # "jinja2 library", "version 2 API", "404 error": labels, not quantities
-    if quantifier.norm == "both" and any(
-        t.norm == "and" for t in doc.tokens[noun.index + 1 : noun.index + 4]
-    ):
-        return []  # "both wheel and source archive"
-    countable_singular = nnorm in lx.COUNT_NOUNS or (
-        morph.is_singular_noun(nnorm)
-        and not morph.is_adjective(nnorm)
-        and not morph.is_adverb(nnorm)
-        and (not morph.is_base_verb(nnorm) or _noun_reading(doc, quantifier, noun))
-    )
-    if nnorm in lx.UNCOUNTABLE_NOUNS and quantifier.norm in ("many", "few", "several"):
-        return [
-            Hit(
-                quantifier.index,
-                noun.index,
-                f"{quantifier.norm} {nnorm}",
-                f"much {nnorm} / a lot of {nnorm}",
-            )
-        ]
-    if countable_singular and nnorm not in lx.UNCOUNTABLE_NOUNS:
-        return [
-            Hit(
-                quantifier.index,
-                noun.index,
-                f"{quantifier.norm} + singular",
-                f"{_phrase(doc, quantifier.index, noun.index - 1)} {morph.plural_of(nnorm)}",
-            )
-        ]
-    return []
-
-
-def _noun_reading(doc: Doc, quantifier: Token, word: Token) -> bool:
-    """'many review before buying' (noun) vs 'many believe that' (pronoun + verb)."""
-    if quantifier.norm in lx.NUMBER_WORDS or quantifier.norm.isdigit():
-        return True
-    following = doc.next(word)
-    if following is None or word.comma_after:
-        return True
-    return following.norm in (lx.PREPOSITIONS - {"to", "like", "than"}) | {"and", "or"}
-
-
-def _one_of(doc: Doc, one: Token) -> list[Hit]:
-    det = doc.next(one, 2)
-    if det is None or det.norm not in lx.POSSESSIVES | {"the", "these", "those"}:
-        return []
-    after = doc.next(det)
-    if after is None:
-        return []
-    modifiers = modifier_chain(doc, after.index)
-    noun = doc.next(after, modifiers) if modifiers else after
-    if noun is None or noun.norm not in lx.COUNT_NOUNS:
-        return []
-    following = doc.next(noun)
-    if following is not None and (following.norm in lx.COUNT_NOUNS or following.norm == "'s"):
-        return []
-    return [
-        Hit(
-            one.index,
-            noun.index,
-            "one of + singular",
-            f"{_phrase(doc, one.index, noun.index - 1)} {morph.plural_of(noun.norm)}",
-        )
-    ]

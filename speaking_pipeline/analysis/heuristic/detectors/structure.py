@@ -379,6 +379,14 @@ def _restart_at(doc: Doc, spoken: list[Token], i: int) -> Hit | None:
         return None
     if after.norm == token.norm and token.norm not in _REPEAT_OK:
         return Hit(token.index, after.index, token.norm)
+    if token.norm == "so" and after.norm == "so" and token.comma_after:
+        # "so, so, so": a hesitation, not an intensifier ("so so good") or a connector.
+        run_end = after
+        for nxt in spoken[i + 2 :]:
+            if nxt.norm != "so" or not run_end.comma_after or nxt.sentence != token.sentence:
+                break
+            run_end = nxt
+        return Hit(token.index, run_end.index, "so, so")
     if (
         len(token.norm) <= 3
         and token.gap_after.lstrip().startswith("-")

@@ -98,6 +98,30 @@ def _filler_i_mean(doc: Doc, i: Token) -> bool:
     return True
 
 
+def hesitant_so(doc: Doc, token: Token) -> bool:
+    """'So' that holds the floor rather than linking: repeated ("so, so, so") or opening a
+    sentence ("So I was at home ..."). Such uses are counted as fillers and false starts, never
+    as connector overuse."""
+    if token.norm != "so":
+        return False
+    before, after = doc.prev(token), doc.next(token)
+    repeated = (before is not None and before.norm == "so" and token.comma_before) or (
+        after is not None and after.norm == "so" and token.comma_after
+    )
+    return repeated or opening_so(doc, token)
+
+
+def opening_so(doc: Doc, token: Token) -> bool:
+    """A sentence-opening 'So' (after nothing but fillers), not part of a 'so, so' run."""
+    before = doc.prev(token)
+    while before is not None and before.norm in lx.FILLED_PAUSES:
+        before = doc.prev(before)
+    if before is not None:
+        return False
+    after = doc.next(token)
+    return not (after is not None and after.norm == "so" and token.comma_after)
+
+
 def filler_words(doc: Doc) -> Detection | None:
     hits: list[Hit] = []
     for token in doc.tokens:
@@ -106,6 +130,8 @@ def filler_words(doc: Doc) -> Detection | None:
             hits.append(Hit(token.index, token.index, lx.FILLED_PAUSES[norm]))
         elif norm == "basically":
             hits.append(Hit(token.index, token.index, "basically"))
+        elif norm == "so" and opening_so(doc, token):
+            hits.append(Hit(token.index, token.index, "so"))
         elif norm == "like" and _filler_like(doc, token):
             hits.append(Hit(token.index, token.index, "like"))
         elif norm == "you" and _filler_you_know(doc, token):
@@ -317,6 +343,8 @@ def _connector_at(doc: Doc, token: Token) -> tuple[str, int] | None:
     if norm in lx.ALWAYS_CONNECTING:
         return norm, token.index
     if norm == "so":
+        if hesitant_so(doc, token):
+            return None
         if before is not None and before.norm in _SO_NOT_CONNECTING_BEFORE and before.norm != "and":
             return None
         if after is None or after.norm in (

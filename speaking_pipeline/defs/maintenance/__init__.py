@@ -1,0 +1,1 @@
+"""Housekeeping: dead run workers, stale pool slots and audio left behind."""
