@@ -26,7 +26,10 @@ function normalised(text) {
   return { out, origin };
 }
 
-// Non-overlapping [start, end) ranges of the transcript, each with the insight it belongs to.
+// Non-overlapping [start, end) ranges of the transcript, each with the insights whose examples
+// it covers. Examples of different insights may overlap ("um, so yesterday I go" and "so
+// yesterday I go to the market"): they merge into one range that names every insight, so no
+// example loses its highlight.
 export function exampleRanges(text, insights) {
   const { out, origin } = normalised(text);
   const ranges = [];
@@ -38,19 +41,22 @@ export function exampleRanges(text, insights) {
       for (;;) {
         const at = out.indexOf(needle, from);
         if (at < 0) break;
-        ranges.push({ start: origin[at], end: origin[at + needle.length - 1] + 1, index, example });
+        ranges.push({ start: origin[at], end: origin[at + needle.length - 1] + 1, index });
         from = at + needle.length;
       }
     }
   });
   ranges.sort((a, b) => a.start - b.start || b.end - a.end);
-  const kept = [];
-  let reach = 0;
+  const merged = [];
   for (const range of ranges) {
-    if (range.start >= reach) {
-      kept.push(range);
-      reach = range.end;
+    const last = merged[merged.length - 1];
+    if (last && range.start < last.end) {
+      last.end = Math.max(last.end, range.end);
+      if (!last.indexes.includes(range.index)) last.indexes.push(range.index);
+    } else {
+      merged.push({ start: range.start, end: range.end, indexes: [range.index] });
     }
   }
-  return kept;
+  for (const range of merged) range.indexes.sort((a, b) => a - b);
+  return merged;
 }

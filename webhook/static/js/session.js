@@ -57,14 +57,21 @@ function transcriptView(text, insights) {
   let at = 0;
   for (const range of exampleRanges(text, insights)) {
     paragraph.append(text.slice(at, range.start));
-    const insight = insights[range.index];
+    const numbers = range.indexes.map((i) => String(i + 1));
+    const named = range.indexes.map((i) => `${i + 1}: ${insights[i].pattern}`).join("; ");
     paragraph.append(
       h(
         "mark",
-        { class: `sev-${insight.severity}`, "data-insight": String(range.index + 1), title: insight.pattern },
+        {
+          // The most severe insight (insights are in severity order) sets the colour.
+          class: `sev-${insights[range.indexes[0]].severity}`,
+          "data-insight": numbers[0],
+          "data-insights": numbers.join(" "),
+          title: range.indexes.map((i) => insights[i].pattern).join(" / "),
+        },
         text.slice(range.start, range.end),
-        h("sup", { "aria-hidden": "true" }, String(range.index + 1)),
-        h("span", { class: "visually-hidden" }, ` (example of ${range.index + 1}: ${insight.pattern})`),
+        h("sup", { "aria-hidden": "true" }, numbers.join(",")),
+        h("span", { class: "visually-hidden" }, ` (example of ${named})`),
       ),
     );
     at = range.end;
