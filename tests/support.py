@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from dagster import DagsterInstance
 from starlette.testclient import TestClient
@@ -112,3 +116,24 @@ def launch_requested_runs(settings: Settings, db_url: str) -> list[str]:
         result.dagster_run.tags["dagster/partition"]
         for result in launch_requested(settings, db_url, resources={})
     ]
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_url(url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:
+    """Wait until url answers below 500, failing early if the process serving it exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "up exited early"
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {timeout} s")

@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,29 +20,10 @@ import httpx
 import pytest
 
 from tests.databases import create_database, drop_database
-from tests.support import SPEECH_DIR
+from tests.support import SPEECH_DIR, free_port, wait_for_url
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_for(url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "up exited early"
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
 @pytest.fixture
@@ -64,7 +44,7 @@ def running_up(
 ) -> Iterator[tuple[dict[str, str], Path]]:
     # Not under pytest's tmp tree: the embedded server runs as its own system user.
     data_dir = Path(tempfile.mkdtemp(prefix="sp-up-"))
-    api_port, dagster_port = _free_port(), _free_port()
+    api_port, dagster_port = free_port(), free_port()
     env = {
         k: v
         for k, v in os.environ.items()
@@ -92,8 +72,8 @@ def running_up(
     )
     ready = f"ready: dagster http://127.0.0.1:{dagster_port}  api http://127.0.0.1:{api_port}"
     try:
-        _wait_for(f"http://127.0.0.1:{api_port}/healthz", 120, proc)
-        _wait_for(f"http://127.0.0.1:{dagster_port}/server_info", 120, proc)
+        wait_for_url(f"http://127.0.0.1:{api_port}/healthz", 120, proc)
+        wait_for_url(f"http://127.0.0.1:{dagster_port}/server_info", 120, proc)
         deadline = time.monotonic() + 60
         while ready not in out_path.read_text() and time.monotonic() < deadline:
             time.sleep(0.5)

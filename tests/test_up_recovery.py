@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from tests.fakes.fake_openai import FakeOpenAI
 from tests.fakes.tcp_proxy import TcpProxy
 from tests.fakes.tcp_proxy import running as proxy_running
 from tests.fault_support import assert_consistent
-from tests.support import SPEECH_DIR
+from tests.support import SPEECH_DIR, free_port
 
 pytest_plugins = ["tests.fakes.fixtures"]
 
@@ -53,12 +52,6 @@ TRANSCRIPT = (
 # Generous bounds: the machine may be loaded; the test waits on conditions, not time.
 READY_TIMEOUT = 300
 SETTLE_TIMEOUT = 1200
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -92,7 +85,7 @@ def stack(pg_server_url: str, openai_server: FakeOpenAI) -> Iterator[Stack]:
     data_dir = Path(tempfile.mkdtemp(prefix="sp-outage-"))
     openai_server.transcript_text = lambda n: TRANSCRIPT
     openai_server.transcription_delay_secs = 4.0
-    api_port, dagster_port = _free_port(), _free_port()
+    api_port, dagster_port = free_port(), free_port()
     with proxy_running(pg_server_url) as proxy:
         env = {
             k: v

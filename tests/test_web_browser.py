@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import SPEECH_DIR
+from tests.support import SPEECH_DIR, free_port, wait_for_url
 
 # Playwright may never fetch a browser of its own: only Debian's chromium is used.
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
@@ -58,25 +57,6 @@ def _chromium() -> str:
     found = shutil.which("chromium")
     assert found, "apt-get installed chromium but it is not on PATH"
     return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_for(url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "up exited early"
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
 @dataclass
@@ -117,7 +97,7 @@ class Stack:
 def stack(whisper_model_dir: Path) -> Iterator[Stack]:
     # Not under pytest's tmp tree: the embedded server runs as its own system user.
     data_dir = Path(tempfile.mkdtemp(prefix="sp-web-"))
-    api_port, dagster_port = _free_port(), _free_port()
+    api_port, dagster_port = free_port(), free_port()
     env = {
         k: v
         for k, v in os.environ.items()
@@ -135,8 +115,8 @@ def stack(whisper_model_dir: Path) -> Iterator[Stack]:
         [str(BIN / "speaking-pipeline"), "up"], cwd=REPO, env=env, start_new_session=True
     )
     try:
-        _wait_for(f"http://127.0.0.1:{api_port}/healthz", 180, proc)
-        _wait_for(f"http://127.0.0.1:{dagster_port}/server_info", 180, proc)
+        wait_for_url(f"http://127.0.0.1:{api_port}/healthz", 180, proc)
+        wait_for_url(f"http://127.0.0.1:{dagster_port}/server_info", 180, proc)
         yield Stack(base=env["APP_URL"], env=env)
     finally:
         if proc.poll() is None:
