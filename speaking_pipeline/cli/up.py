@@ -21,6 +21,13 @@ from speaking_pipeline.orchestration import (
     instance_at,
     prepare_dagster_home,
 )
+from speaking_pipeline.orchestration.instance import (
+    BROKER_URL_ENV,
+    RUN_LAUNCHER_ENV,
+    WORKER_QUEUE_ENV,
+)
+from speaking_pipeline.orchestration.launch import webserver_graphql_url
+from speaking_pipeline.orchestration.workers import worker_command
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 READY_POLL_SECS = 1.0
@@ -34,7 +41,32 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _children(settings: Settings, log_dir: Path | None) -> list[Child]:
+def _export_worker_settings(settings: Settings) -> None:
+    # Exported before dagster.yaml is written, so that every child writes the same one.
+    os.environ[RUN_LAUNCHER_ENV] = "warm"
+    os.environ[WORKER_QUEUE_ENV] = settings.worker_queue
+    if settings.broker_url is not None:
+        os.environ[BROKER_URL_ENV] = settings.broker_url.get_secret_value()
+
+
+def run_worker(concurrency: int | None, name: str | None) -> int:
+    """A warm run worker, on this machine or any other that reaches the database and the
+    broker (DATABASE_URL and BROKER_URL point at servers for that)."""
+    settings = get_settings()
+    _, dagster_url = resolve_database_urls(settings)
+    _export_worker_settings(settings)
+    prepare_dagster_home(settings.dagster_home, dagster_url)
+    os.environ["DATA_DIR"] = str(settings.data_dir.resolve())
+    command = worker_command(
+        sys.executable,
+        concurrency=concurrency or max(1, settings.worker_concurrency),
+        hostname=name,
+    )
+    os.execv(command[0], command)
+    raise AssertionError("unreachable")
+
+
+def _children(settings: Settings, log_dir: Path | None, *, warm: bool) -> list[Child]:
     bin_dir = Path(sys.executable).parent
     workspace = str(REPO_ROOT / "workspace.yaml")
 
@@ -43,7 +75,7 @@ def _children(settings: Settings, log_dir: Path | None) -> list[Child]:
 
     # The webserver and the daemon run as separate processes (not `dagster dev`), so that a
     # crash of one is restarted alone while the other keeps serving.
-    return [
+    children = [
         Child(
             "dagster-webserver",
             [
@@ -78,6 +110,17 @@ def _children(settings: Settings, log_dir: Path | None) -> list[Child]:
             log("api"),
         ),
     ]
+    if warm and settings.worker_concurrency:
+        # Supervised like the others: a crashed worker is restarted with backoff, and its
+        # runs are failed by their missing heartbeats and retried.
+        children.append(
+            Child(
+                "run-worker",
+                worker_command(sys.executable, concurrency=settings.worker_concurrency),
+                log("run-worker"),
+            )
+        )
+    return children
 
 
 def run_up(*, verbose: bool = False) -> int:
@@ -85,6 +128,9 @@ def run_up(*, verbose: bool = False) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db_url, dagster_url = resolve_database_urls(settings)
     upgrade(db_url)
+    warm = settings.run_workers == "warm"
+    if warm:
+        _export_worker_settings(settings)
     dagster_home = prepare_dagster_home(settings.dagster_home, dagster_url)
     instance = instance_at(str(dagster_home))
     initialize_pools(instance)
@@ -98,6 +144,11 @@ def run_up(*, verbose: bool = False) -> int:
 
         resolve_model_dir(settings.whisper_model_dir, settings.data_dir)
 
+    # The API launches each session's run through the webserver as soon as it records
+    # the request; the intake sensor is the backstop.
+    os.environ.setdefault(
+        "DAGSTER_GRAPHQL_URL", webserver_graphql_url(settings.dagster_host, settings.dagster_port)
+    )
     log_dir = None if verbose else (settings.data_dir / "logs").resolve()
     dagster_url_shown = f"http://{settings.dagster_host}:{settings.dagster_port}"
     api_url_shown = f"http://{settings.api_host}:{settings.api_port}"
@@ -105,7 +156,7 @@ def run_up(*, verbose: bool = False) -> int:
     def say(line: str) -> None:
         print(f"{time.strftime('%H:%M:%S')} {line}", flush=True)
 
-    supervisor = Supervisor(_children(settings, log_dir), REPO_ROOT, say)
+    supervisor = Supervisor(_children(settings, log_dir, warm=warm), REPO_ROOT, say)
     stopping = False
 
     def _on_signal(signum: int, frame: object) -> None:
@@ -120,7 +171,11 @@ def run_up(*, verbose: bool = False) -> int:
     if freed:
         say(f"freed the pool slots of {len(freed)} ended run(s)")
     say(
-        "starting Dagster and the API"
+        (
+            "starting Dagster, the API and the run worker"
+            if warm and settings.worker_concurrency
+            else "starting Dagster and the API"
+        )
         + (f" (their logs: {log_dir}; `up --verbose` shows them here)" if log_dir else "")
     )
     supervisor.start()
