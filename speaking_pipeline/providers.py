@@ -47,10 +47,10 @@ def _local_whisper(model_dir: Path, device: str) -> Transcriber:
 def warm_providers(settings: Settings) -> None:
     """Build the configured providers and load local models now, in a worker that starts."""
     transcriber = build_transcriber(settings)
-    warm = getattr(transcriber, "warm", None)
-    if callable(warm):
-        warm()
-    build_analyzer(settings)
+    for provider in (transcriber, build_analyzer(settings)):
+        warm = getattr(provider, "warm", None)
+        if callable(warm):
+            warm()
 
 
 def build_analyzer(settings: Settings) -> Analyzer:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+
+import yaml
 
 from speaking_pipeline.cli.supervisor import Child, Supervisor
 from speaking_pipeline.config import Settings, get_settings
@@ -30,6 +34,15 @@ from speaking_pipeline.orchestration.launch import webserver_graphql_url
 from speaking_pipeline.orchestration.workers import worker_command
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+WORKSPACE = REPO_ROOT / "workspace.yaml"
+
+
+def code_locations(workspace: Path = WORKSPACE) -> dict[str, str]:
+    """workspace.yaml's code locations: location name -> module."""
+    entries = yaml.safe_load(workspace.read_text())["load_from"]
+    return {e["python_module"]["location_name"]: e["python_module"]["module_name"] for e in entries}
+
+
 READY_POLL_SECS = 1.0
 
 
@@ -66,16 +79,80 @@ def run_worker(concurrency: int | None, name: str | None) -> int:
     raise AssertionError("unreachable")
 
 
+def _listening(port: int) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    return check
+
+
+def _code_servers(
+    settings: Settings, log: Callable[[str], Path | None]
+) -> tuple[list[Child], Path]:
+    """One gRPC code server per code location (workspace.yaml's), shared by the webserver
+    and the daemon, and the workspace file that points both at them.
+
+    Left to themselves, the webserver and the daemon each start their own code servers,
+    and the daemon replaces its own every 60 s (`RELOAD_WORKSPACE_INTERVAL` of Dagster's
+    daemon controller): two more imports of each code location a minute, most of the idle
+    stack's CPU. Code servers of their own, as Dagster deploys them in production, are
+    loaded once and only asked for fresh snapshots."""
+    children = []
+    entries = []
+    for location, module in code_locations().items():
+        port = _free_port()
+        entries.append(
+            {"grpc_server": {"host": "127.0.0.1", "port": port, "location_name": location}}
+        )
+        children.append(
+            Child(
+                f"code-server-{location}",
+                [
+                    sys.executable,
+                    "-m",
+                    "dagster",
+                    "api",
+                    "grpc",
+                    "-m",
+                    module,
+                    "--location-name",
+                    location,
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                ],
+                log(f"code-server-{location}"),
+                ready=_listening(port),
+            )
+        )
+    workspace = settings.dagster_home / "workspace.yaml"
+    workspace.write_text(yaml.safe_dump({"load_from": entries}, sort_keys=False))
+    return children, workspace
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def _children(settings: Settings, log_dir: Path | None, *, warm: bool) -> list[Child]:
     bin_dir = Path(sys.executable).parent
-    workspace = str(REPO_ROOT / "workspace.yaml")
 
     def log(name: str) -> Path | None:
         return log_dir / f"{name}.log" if log_dir is not None else None
 
+    code_servers, workspace_file = _code_servers(settings, log)
+    workspace = str(workspace_file)
     # The webserver and the daemon run as separate processes (not `dagster dev`), so that a
     # crash of one is restarted alone while the other keeps serving.
     children = [
+        *code_servers,
         Child(
             "dagster-webserver",
             [
@@ -91,7 +168,14 @@ def _children(settings: Settings, log_dir: Path | None, *, warm: bool) -> list[C
         ),
         Child(
             "dagster-daemon",
-            [str(bin_dir / "dagster-daemon"), "run", "-w", workspace],
+            [
+                sys.executable,
+                "-m",
+                "speaking_pipeline.orchestration.daemon",
+                "run",
+                "-w",
+                workspace,
+            ],
             log("dagster-daemon"),
         ),
         Child(
