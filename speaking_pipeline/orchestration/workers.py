@@ -26,16 +26,16 @@ import json
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import task_postrun, task_prerun, worker_process_init
+from celery.signals import worker_process_init
 from dagster import DagsterInstance, DagsterRun
 from dagster._core.launcher import CheckRunHealthResult, ResumeRunContext, WorkerStatus
 from dagster._grpc.types import ExecuteRunArgs, ResumeRunArgs
 from dagster._serdes import ConfigurableClassData, pack_value, unpack_value
-from dagster_celery.config import TASK_EXECUTE_JOB_NAME, TASK_RESUME_JOB_NAME
+from dagster_celery.config import TASK_RESUME_JOB_NAME
 from dagster_celery.launcher import CeleryRunLauncher
 from dagster_celery.make_app import make_app
 from dagster_celery.tags import DAGSTER_CELERY_TASK_ID_TAG
@@ -101,8 +101,8 @@ def make_worker_app(broker_url: str, backend_url: str) -> Celery:
             "task_default_queue": QUEUE,
         }
     )
-    create_execute_job_task(app)
-    _resume_task(app)
+    _with_heartbeats(create_execute_job_task(app))
+    _with_heartbeats(_resume_task(app))
     return app
 
 
@@ -205,7 +205,6 @@ class WarmRunLauncher(CeleryRunLauncher):
 
 # --- Inside a worker process ---
 
-_beats: dict[str, threading.Event] = {}
 _instance: DagsterInstance | None = None
 
 
@@ -237,29 +236,40 @@ def _beat(run_id: str, worker: str, stop: threading.Event) -> None:
             return
 
 
-@task_prerun.connect  # type: ignore[untyped-decorator]
-def _start_heartbeat(task: Task | None = None, kwargs: Any = None, **_: Any) -> None:  # type: ignore[type-arg]
-    if task is None or task.name not in (TASK_EXECUTE_JOB_NAME, TASK_RESUME_JOB_NAME):
-        return
-    run_id = _run_id_of(kwargs or {})
+@contextlib.contextmanager
+def _heartbeats(task: Task, run_id: str | None) -> Iterator[None]:  # type: ignore[type-arg]
+    """Heartbeats for exactly as long as the run's task function runs.
+
+    Not Celery's task_prerun/task_postrun signals: Celery sends postrun only after it has
+    stored the task's result, and with the database down at that moment it never does, so
+    a beat started on prerun went on for ever and kept a finished (or abandoned) run
+    RUNNING in the health check."""
     if run_id is None:
+        yield
         return
     stop = threading.Event()
-    _beats[run_id] = stop
     # Not a run tag: Dagster rewrites a run's tags read-modify-write, and a tag added here
     # races the launcher's own (its task id), one of them lost.
     worker = f"{task.request.hostname}/{os.getpid()}"
     threading.Thread(
         target=_beat, args=(run_id, worker, stop), daemon=True, name="heartbeat"
     ).start()
-
-
-@task_postrun.connect  # type: ignore[untyped-decorator]
-def _stop_heartbeat(task: Task | None = None, kwargs: Any = None, **_: Any) -> None:  # type: ignore[type-arg]
-    run_id = _run_id_of(kwargs or {})
-    stop = _beats.pop(run_id, None) if run_id else None
-    if stop is not None:
+    try:
+        yield
+    finally:
         stop.set()
+
+
+def _with_heartbeats(task: Task) -> None:  # type: ignore[type-arg]
+    # dagster-celery defines the task function; it is wrapped, not copied, so that its
+    # body (how a run is executed) stays dagster-celery's.
+    inner = task.run
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with _heartbeats(task, _run_id_of(kwargs)):
+            return inner(*args, **kwargs)
+
+    task.run = run  # type: ignore[method-assign]
 
 
 @worker_process_init.connect  # type: ignore[untyped-decorator]
