@@ -114,14 +114,15 @@ def test_warm_worker_runs_are_left_to_their_heartbeats(
     # (run monitoring checks its heartbeats). Slots of ended runs are still freed.
     monkeypatch.setenv(RUN_LAUNCHER_ENV, "warm")
     for name in (BROKER_URL_ENV, RESULT_BACKEND_ENV, WORKER_QUEUE_ENV):
-        monkeypatch.delenv(name, raising=False)
+        # Recorded first, so that undoing restores the original (usually unset) value
+        # after prepare_dagster_home exports its own: a leaked broker URL would point later
+        # tests' `up` at this test's database.
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     with app_env(
         monkeypatch, app_db_url=fresh_db_url, dagster_db_url=dagster_db_url, data_dir=tmp_path
     ) as settings:
         client_for(settings)  # writes dagster.yaml with the warm run launcher
-        # prepare_dagster_home exported the broker settings: give them back to monkeypatch.
-        for name in (BROKER_URL_ENV, RESULT_BACKEND_ENV, WORKER_QUEUE_ENV):
-            monkeypatch.setenv(name, os.environ[name])
         instance = instance_of(settings)
         assert isinstance(instance.run_launcher, WarmRunLauncher)
         initialize_pools(instance)

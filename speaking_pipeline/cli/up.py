@@ -60,6 +60,10 @@ def _export_worker_settings(settings: Settings) -> None:
     os.environ[WORKER_QUEUE_ENV] = settings.worker_queue
     if settings.broker_url is not None:
         os.environ[BROKER_URL_ENV] = settings.broker_url.get_secret_value()
+    else:
+        # The database broker, derived from this run's database (prepare_dagster_home),
+        # never one an outer environment left behind.
+        os.environ.pop(BROKER_URL_ENV, None)
 
 
 def run_worker(concurrency: int | None, name: str | None) -> int:

@@ -101,7 +101,8 @@ def prepare_dagster_home(dagster_home: Path, dagster_db_url: str) -> Path:
     pg_url = dagster_postgres_url(dagster_db_url)
     if warm:
         os.environ.setdefault(BROKER_URL_ENV, database_broker_url(pg_url))
-        os.environ.setdefault(RESULT_BACKEND_ENV, result_backend_url(pg_url))
+        # Always this database's: results are read by the daemon and the workers alike.
+        os.environ[RESULT_BACKEND_ENV] = result_backend_url(pg_url)
         os.environ.setdefault(WORKER_QUEUE_ENV, "dagster")
     config = instance_config(warm_workers=warm)
     (dagster_home / "dagster.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
