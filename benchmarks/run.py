@@ -249,19 +249,34 @@ def main() -> None:
     webhook_rows, profile_rows = bench_webhook_and_profile(db_url, dagster_url, work / "data")
     sections["Webhook intake against the health check"] = webhook_rows
     sections["Profile recomputation from stored insights"] = profile_rows
+    from benchmarks.orchestration import bench_orchestration, bench_profile_update
+
+    sections["Per-session profile update against the full recomputation"] = bench_profile_update(
+        db_url
+    )
+    sections["Upload to DONE: `up` (warm run workers) against the direct steps"] = (
+        bench_orchestration(model_dir, db_url, work / "data")
+    )
 
     lines = [
         "# Benchmarks",
         "",
         "Made by `make bench` (`benchmarks/run.py`); every figure has its baseline from the same run.",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{datetime.now(UTC):%Y-%m-%d}.",
+        f"{datetime.now(UTC):%Y-%m-%d}; load average at the end {os.getloadavg()[0]:.1f}"
+        " (other work on the machine slows every figure, the baselines too).",
         "",
     ]
     for title, rows in sections.items():
         lines += [f"## {title}", "", *rows, ""]
     lines += [
         "Reading them: a real-time factor of 0.1 means a minute of speech takes six seconds.",
+        "Upload to DONE is measured on the default `up` stack (embedded PostgreSQL, the",
+        "database broker, one warm worker of 2 processes) with the speech fixture; the direct",
+        "column runs the same step functions in one warm process in the same run. The",
+        "'before' column is issue 10's measurement of the previous stack (a process per",
+        "run, dbt in the code location, intake by sensor). Figures on a shared machine are",
+        "noisy: compare each with its same-run baseline.",
         "Webhook intake costs one signature check and one locked row update more than the",
         "health check. Profile recomputation grows linearly with the learner's sessions; it",
         "is what keeps profiles exact under retries and re-analysis.",

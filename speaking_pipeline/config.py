@@ -37,6 +37,23 @@ class Settings(BaseSettings):
     api_port: int = 8000
     dagster_host: str = "127.0.0.1"
     dagster_port: int = 3000
+    # The webserver the API launches session runs through, right after it records the
+    # request (`up` sets it for its API). Unset: the intake sensor launches every run.
+    dagster_graphql_url: str | None = None
+    # How long a recorded request may wait for the launch at intake before the intake
+    # sensor launches it instead (with no DAGSTER_GRAPHQL_URL, the sensor launches at once).
+    intake_backstop_secs: float = 5.0
+    # Where runs execute: "warm" Celery run workers started by `up` (default), or
+    # "process", Dagster's default of one new process per run.
+    run_workers: Literal["warm", "process"] = "warm"
+    # The run workers' broker: RabbitMQ for production and scale-out (amqp://...). Unset:
+    # the Dagster database itself (kombu's SQLAlchemy transport), no extra server.
+    broker_url: SecretStr | None = None
+    # Run worker processes `up` starts (each runs one session at a time); 0: none, the
+    # workers run elsewhere (`speaking-pipeline worker`).
+    worker_concurrency: int = Field(default=2, ge=0)
+    # The broker queue the runs go to and the workers take them from.
+    worker_queue: str = "dagster"
 
     queue: Literal["direct", "qstash"] | None = None
     qstash_token: SecretStr | None = None

@@ -1,8 +1,10 @@
-"""The Dagster code location: assets, jobs, sensors and schedules of speaking-pipeline."""
+"""The session code location: assets, jobs, sensors and schedules that process sessions.
+
+dbt and dagster-dbt load in their own code location (`analytics_definitions`): they are
+two thirds of the import time, and no session step uses them."""
 
 from dagster import Definitions
 
-from speaking_pipeline.defs import analytics
 from speaking_pipeline.defs.maintenance.sensors import leftover_audio_sensor, run_worker_sweeper
 from speaking_pipeline.defs.profiles.assets import learner_profiles
 from speaking_pipeline.defs.profiles.jobs import recompute_profiles_job
@@ -24,21 +26,18 @@ from speaking_pipeline.defs.sessions.sensors import (
     stuck_session_sensor,
 )
 
-defs = Definitions.merge(
-    Definitions(
-        assets=[session_audio, transcript, fluency, insights, pattern_profile, learner_profiles],
-        asset_checks=session_checks,
-        jobs=[process_session_job, reanalyze_sessions_job, recompute_profiles_job],
-        sensors=[
-            session_intake_sensor,
-            session_done_sensor,
-            session_failed_sensor,
-            stuck_session_sensor,
-            run_worker_sweeper,
-            leftover_audio_sensor,
-        ],
-        schedules=[recompute_profiles_schedule],
-        resources=session_resources(),
-    ),
-    analytics.defs,
+defs = Definitions(
+    assets=[session_audio, transcript, fluency, insights, pattern_profile, learner_profiles],
+    asset_checks=session_checks,
+    jobs=[process_session_job, reanalyze_sessions_job, recompute_profiles_job],
+    sensors=[
+        session_intake_sensor,
+        session_done_sensor,
+        session_failed_sensor,
+        stuck_session_sensor,
+        run_worker_sweeper,
+        leftover_audio_sensor,
+    ],
+    schedules=[recompute_profiles_schedule],
+    resources=session_resources(),
 )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 from speaking_pipeline.analysis.base import Analyzer
 from speaking_pipeline.config import Settings
 from speaking_pipeline.db.repository import Repository
-from speaking_pipeline.queue.base import ProcessingQueue
+from speaking_pipeline.queue.base import ProcessingQueue, RunLauncher
 from speaking_pipeline.storage.base import AudioStore
 from speaking_pipeline.transcription.base import Transcriber
 
@@ -25,9 +28,29 @@ def build_transcriber(settings: Settings) -> Transcriber:
         from speaking_pipeline.transcription.openai_api import OpenAITranscriber
 
         return OpenAITranscriber.from_settings(settings)
+    from speaking_pipeline.transcription.model_files import resolve_model_dir
+
+    return _local_whisper(
+        resolve_model_dir(settings.whisper_model_dir, settings.data_dir), settings.whisper_device
+    )
+
+
+@lru_cache(maxsize=2)
+def _local_whisper(model_dir: Path, device: str) -> Transcriber:
+    # One per process: a warm run worker loads the model once and every run reuses it
+    # (the model is read-only; the transcriber serialises its own loading).
     from speaking_pipeline.transcription.whisper_local import LocalWhisperTranscriber
 
-    return LocalWhisperTranscriber.from_settings(settings)
+    return LocalWhisperTranscriber(model_dir, device)
+
+
+def warm_providers(settings: Settings) -> None:
+    """Build the configured providers and load local models now, in a worker that starts."""
+    transcriber = build_transcriber(settings)
+    for provider in (transcriber, build_analyzer(settings)):
+        warm = getattr(provider, "warm", None)
+        if callable(warm):
+            warm()
 
 
 def build_analyzer(settings: Settings) -> Analyzer:
@@ -61,14 +84,16 @@ def analyzer_version(settings: Settings) -> str:
     return VERSION
 
 
-def build_queue(settings: Settings, repo: Repository) -> ProcessingQueue:
+def build_queue(
+    settings: Settings, repo: Repository, launcher: RunLauncher | None = None
+) -> ProcessingQueue:
     if settings.queue_backend == "qstash":
         from speaking_pipeline.queue.qstash import QStashQueue
 
         return QStashQueue.from_settings(settings)
     from speaking_pipeline.queue.direct import DirectQueue
 
-    return DirectQueue(repo)
+    return DirectQueue(repo, launcher)
 
 
 def transcribable_language(tag: str) -> bool:

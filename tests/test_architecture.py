@@ -23,6 +23,9 @@ LIBRARIES = {
     "dagster_dbt": {"defs", "definitions", "orchestration", "cli"},
     "dagster_graphql": {"defs", "definitions", "orchestration", "cli"},
     "starlette": {"webhook"},
+    "celery": {"orchestration"},
+    "kombu": {"orchestration"},
+    "dagster_celery": {"orchestration"},
 }
 # What `domain` may import at all, besides itself.
 DOMAIN_LIBRARIES = {"pydantic"}

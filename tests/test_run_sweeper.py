@@ -24,6 +24,13 @@ from speaking_pipeline.db.engine import session_scope
 from speaking_pipeline.db.models import SessionStatus, SpeakingSession
 from speaking_pipeline.defs.maintenance.workers import DEAD_WORKER_MESSAGE, sweep
 from speaking_pipeline.orchestration import initialize_pools, instance_config
+from speaking_pipeline.orchestration.instance import (
+    BROKER_URL_ENV,
+    RESULT_BACKEND_ENV,
+    RUN_LAUNCHER_ENV,
+    WORKER_QUEUE_ENV,
+)
+from speaking_pipeline.orchestration.workers import WarmRunLauncher
 from speaking_pipeline.pipeline.failing import sweep_audio
 from speaking_pipeline.providers import build_audio_store
 from tests.fault_support import instance_of
@@ -97,6 +104,40 @@ def test_dead_workers_are_failed_and_their_slots_freed_so_queued_work_proceeds(
         # Nothing left to sweep: a second pass changes nothing.
         again = sweep(instance)
         assert again.dead_runs == [] and waiting.run_id not in again.freed_runs
+
+
+def test_warm_worker_runs_are_left_to_their_heartbeats(
+    monkeypatch: pytest.MonkeyPatch, fresh_db_url: str, dagster_db_url: str, tmp_path: Path
+) -> None:
+    # A warm worker runs many runs in one long-lived process, maybe on another machine: the
+    # pid its run reported says nothing about it here, so the sweeper must not fail the run
+    # (run monitoring checks its heartbeats). Slots of ended runs are still freed.
+    monkeypatch.setenv(RUN_LAUNCHER_ENV, "warm")
+    for name in (BROKER_URL_ENV, RESULT_BACKEND_ENV, WORKER_QUEUE_ENV):
+        # Recorded first, so that undoing restores the original (usually unset) value
+        # after prepare_dagster_home exports its own: a leaked broker URL would point later
+        # tests' `up` at this test's database.
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    with app_env(
+        monkeypatch, app_db_url=fresh_db_url, dagster_db_url=dagster_db_url, data_dir=tmp_path
+    ) as settings:
+        client_for(settings)  # writes dagster.yaml with the warm run launcher
+        instance = instance_of(settings)
+        assert isinstance(instance.run_launcher, WarmRunLauncher)
+        initialize_pools(instance)
+        remote = _started_run(instance, _dead_pid())
+        ended = create_run_for_test(
+            instance, job_name="process_session", status=DagsterRunStatus.FAILURE
+        )
+        instance.event_log_storage.claim_concurrency_slot("transcriber", ended.run_id, "t")
+
+        report = sweep(instance)
+
+        assert report.dead_runs == []
+        still = instance.get_run_by_id(remote.run_id)
+        assert still is not None and still.status is DagsterRunStatus.STARTED
+        assert ended.run_id in report.freed_runs
 
 
 def test_audio_of_ended_or_missing_sessions_is_swept_and_live_audio_kept(

@@ -247,7 +247,7 @@ def test_killed_workers_daemon_and_database_outages_leave_nothing_stuck(stack: S
     stack.proxy.up()
 
     # 4. The daemon killed.
-    [daemon] = _children_named(stack.proc.pid, "dagster-daemon")
+    [daemon] = _children_named(stack.proc.pid, "speaking_pipeline.orchestration.daemon")
     os.kill(daemon, signal.SIGKILL)
     add("outage-learner-7")
 

@@ -11,6 +11,7 @@ from speaking_pipeline.config import Settings, get_settings
 from speaking_pipeline.db.engine import resolve_database_urls
 from speaking_pipeline.db.repository import Repository
 from speaking_pipeline.orchestration.instance import instance_at, prepare_dagster_home
+from speaking_pipeline.orchestration.launch import GraphQLSessionLauncher
 from speaking_pipeline.orchestration.partitions import DagsterSessionPartitions
 from speaking_pipeline.pipeline.sessions import Services
 from speaking_pipeline.providers import build_audio_store, build_queue
@@ -45,13 +46,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers={ApiError: api_error_handler, Exception: unexpected_error_handler},
     )
     repo = Repository(db_url)
+    launcher = (
+        GraphQLSessionLauncher(settings.dagster_graphql_url)
+        if settings.dagster_graphql_url
+        else None
+    )
     app.state.deps = AppDeps(
         settings=settings,
         services=Services(
             repo=repo,
             store=build_audio_store(settings),
-            queue=build_queue(settings, repo),
+            queue=build_queue(settings, repo, launcher),
             partitions=DagsterSessionPartitions(instance_at(str(dagster_home))),
         ),
+        launcher=launcher,
     )
     return app

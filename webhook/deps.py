@@ -8,6 +8,7 @@ from starlette.requests import Request
 
 from speaking_pipeline.config import Settings
 from speaking_pipeline.db.repository import Repository
+from speaking_pipeline.pipeline.intake import RunLauncher
 from speaking_pipeline.pipeline.sessions import Services
 
 
@@ -15,6 +16,8 @@ from speaking_pipeline.pipeline.sessions import Services
 class AppDeps:
     settings: Settings
     services: Services
+    # Launches a session's run right after its request is recorded (None: the sensor does).
+    launcher: RunLauncher | None = None
 
     @property
     def repo(self) -> Repository:

@@ -23,6 +23,9 @@ def _parser() -> argparse.ArgumentParser:
         help="show the Dagster, dbt and API logs here (by default they go to DATA_DIR/logs)",
     )
     sub.add_parser("migrate", help="apply database migrations")
+    worker = sub.add_parser("worker", help="start a warm run worker (for more machines)")
+    worker.add_argument("--concurrency", type=int, help="worker processes (WORKER_CONCURRENCY)")
+    worker.add_argument("--name", help="Celery node name, e.g. worker2@%%h")
 
     token = sub.add_parser("token", help="print a bearer token for a learner")
     token.add_argument("--user", required=True, help="the learner's external id")
@@ -81,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from speaking_pipeline.cli.up import run_up
 
             return run_up(verbose=args.verbose)
+        if args.command == "worker":
+            from speaking_pipeline.cli.up import run_worker
+
+            return run_worker(args.concurrency, args.name)
         if args.command == "migrate":
             from speaking_pipeline.cli.local import migrate
 

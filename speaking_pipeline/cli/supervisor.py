@@ -18,6 +18,7 @@ SHUTDOWN_GRACE_SECS = 20
 BACKOFF_START_SECS = 1.0
 BACKOFF_MAX_SECS = 60.0
 HEALTHY_AFTER_SECS = 120.0
+READY_TIMEOUT_SECS = 120.0
 
 
 @dataclass
@@ -28,6 +29,8 @@ class Child:
     proc: subprocess.Popen[bytes] | None = None
     started_at: float = 0.0
     restarts: int = 0
+    # Started before the children after it, which wait (bounded) until it answers.
+    ready: Callable[[], bool] | None = None
     next_start: float | None = None
     # Process groups of earlier, crashed runs of this child (their code servers).
     stale_groups: list[int] = field(default_factory=list)
@@ -65,9 +68,17 @@ class Supervisor:
         self.cwd = cwd
         self.say = say
 
-    def start(self) -> None:
+    def start(self, ready_timeout: float = READY_TIMEOUT_SECS) -> None:
         for child in self.children:
             child.start(self.cwd)
+            if child.ready is not None:
+                # Bounded: a child that is slow to answer is not fatal (those that need it
+                # retry), it only makes them start with an error they recover from.
+                deadline = time.monotonic() + ready_timeout
+                while not child.ready() and time.monotonic() < deadline:
+                    if child.proc is not None and child.proc.poll() is not None:
+                        break
+                    time.sleep(0.2)
 
     def tick(self) -> None:
         """Restart any child that exited, once its backoff has passed."""

@@ -28,6 +28,8 @@ __all__ = [
     "DeliveryReceipt",
     "InsightRow",
     "PatternProfile",
+    "ProfileCodeSession",
+    "ProfileSession",
     "SessionStatus",
     "SpeakingSession",
     "Transcript",
@@ -145,11 +147,53 @@ class PatternProfile(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     patterns: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
     focus_areas: Mapped[list[Any] | None] = mapped_column(JsonType)
+    # Analysed sessions counted in `patterns`; NULL until the per-session rows below were
+    # built for this learner (a profile from before them), which the next update does.
+    analysed_sessions: Mapped[int | None] = mapped_column(Integer)
     last_updated: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
 
     user: Mapped[User] = relationship(back_populates="profile")
+
+
+class ProfileSession(Base):
+    """An analysed session counted in its learner's profile: the profile's history in rows."""
+
+    __tablename__ = "profile_sessions"
+    __table_args__ = (
+        Index("ix_profile_sessions_user_order", "user_id", "created_at", "session_id"),
+    )
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("speaking_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    duration_secs: Mapped[float | None] = mapped_column(Float)
+
+
+class ProfileCodeSession(Base):
+    """One code's contribution to a learner's profile from one session, keyed
+    (learner, code, session) so that a retried or repeated update replaces, never adds."""
+
+    __tablename__ = "profile_code_sessions"
+    __table_args__ = (
+        Index("ix_profile_code_sessions_order", "user_id", "code", "created_at", "session_id"),
+        Index("ix_profile_code_sessions_session", "session_id"),
+    )
+
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(128), primary_key=True)
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("speaking_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    frequency: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(32))
+    pattern: Mapped[str] = mapped_column(Text)
 
 
 class DeliveryReceipt(Base):

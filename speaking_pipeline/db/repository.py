@@ -17,6 +17,8 @@ from speaking_pipeline.db.models import (
     DeliveryReceipt,
     InsightRow,
     PatternProfile,
+    ProfileCodeSession,
+    ProfileSession,
     SpeakingSession,
     Transcript,
     User,
@@ -35,7 +37,16 @@ from speaking_pipeline.domain.lifecycle import (
     intake_of,
     transition,
 )
-from speaking_pipeline.domain.profile import InsightFact, SessionFacts, compute_profile
+from speaking_pipeline.domain.profile import (
+    RECENT_SESSIONS,
+    CodeTotals,
+    InsightFact,
+    SessionFacts,
+    WindowSession,
+    assemble_profile,
+    compute_profile,
+    session_frequencies,
+)
 from speaking_pipeline.domain.schema import AnalysisInput, AnalyzerRun
 from speaking_pipeline.domain.transcript import TranscriptResult, Word
 
@@ -171,38 +182,218 @@ def recurring_codes(db: Session, user_id: str, *, excluding_session: str) -> dic
     return {code: int(n) for code, n in rows}
 
 
-def recompute_profile(db: Session, user_id: str) -> PatternProfile:
-    """Rebuild the learner's profile from their stored insights.
-
-    The learner row is locked first so that two runs finishing together serialise here
-    and the later one sees the earlier one's insights: no lost update."""
+def _lock_learner(db: Session, user_id: str) -> None:
+    # Two runs of one learner finishing together serialise here, and the later one sees
+    # the earlier one's rows: no lost update.
     db.execute(select(User.id).where(User.id == user_id).with_for_update())
-    sessions = db.scalars(
-        select(SpeakingSession)
-        .where(SpeakingSession.user_id == user_id, SpeakingSession.summary.is_not(None))
-        .options(selectinload(SpeakingSession.insights))
-    ).all()
-    facts = [
-        SessionFacts(
-            session_id=s.id,
-            created_at=s.created_at,
-            duration_secs=s.duration_secs,
-            insights=tuple(
-                InsightFact(i.code, i.category, i.pattern, i.frequency) for i in s.insights
-            ),
-        )
-        for s in sessions
-    ]
-    patterns, focus = compute_profile(facts)
-    values = {"patterns": patterns, "focus_areas": focus, "last_updated": utcnow()}
+
+
+def _save_profile(
+    db: Session,
+    user_id: str,
+    patterns: dict[str, Any],
+    focus: list[dict[str, Any]],
+    analysed: int,
+) -> PatternProfile:
+    values = {
+        "patterns": patterns,
+        "focus_areas": focus,
+        "analysed_sessions": analysed,
+        "last_updated": utcnow(),
+    }
     db.execute(
         insert(PatternProfile)
         .values(id=new_id(), user_id=user_id, **values)
         .on_conflict_do_update(index_elements=[PatternProfile.user_id], set_=values)
     )
-    profile = db.scalar(select(PatternProfile).where(PatternProfile.user_id == user_id))
+    profile = db.scalar(
+        select(PatternProfile)
+        .where(PatternProfile.user_id == user_id)
+        .execution_options(populate_existing=True)
+    )
     assert profile is not None
     return profile
+
+
+def _profile_rows(
+    user_id: str, s: SpeakingSession, insights: Sequence[InsightRow]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The session's profile rows: the session itself and one row per code it shows."""
+    firsts: dict[str, InsightRow] = {}
+    for i in insights:
+        firsts.setdefault(i.code, i)
+    freqs = session_frequencies(
+        [InsightFact(i.code, i.category, i.pattern, i.frequency) for i in insights]
+    )
+    session_row = {
+        "session_id": s.id,
+        "user_id": user_id,
+        "created_at": s.created_at,
+        "duration_secs": s.duration_secs,
+    }
+    code_rows = [
+        {
+            "user_id": user_id,
+            "code": code,
+            "session_id": s.id,
+            "created_at": s.created_at,
+            "frequency": freq,
+            "category": firsts[code].category,
+            "pattern": firsts[code].pattern,
+        }
+        for code, freq in freqs.items()
+    ]
+    return session_row, code_rows
+
+
+def _ordered_insights(s: SpeakingSession) -> list[InsightRow]:
+    # A code's name in the profile is that of its first insight; both ways of computing
+    # the profile take insights in this order.
+    return sorted(s.insights, key=lambda i: i.id)
+
+
+def recompute_profile(db: Session, user_id: str, *, excluding: str | None = None) -> PatternProfile:
+    """Rebuild the learner's profile, and its per-session rows, from their stored insights.
+
+    Cost grows with the learner's history: the schedule and re-analysis use it; a
+    session run uses `update_profile_for_session`."""
+    _lock_learner(db, user_id)
+    sessions = db.scalars(
+        select(SpeakingSession)
+        .where(
+            SpeakingSession.user_id == user_id,
+            SpeakingSession.summary.is_not(None),
+            SpeakingSession.id != (excluding or ""),
+        )
+        .options(selectinload(SpeakingSession.insights))
+    ).all()
+    facts = []
+    session_rows: list[dict[str, Any]] = []
+    code_rows: list[dict[str, Any]] = []
+    for s in sessions:
+        ordered = _ordered_insights(s)
+        facts.append(
+            SessionFacts(
+                session_id=s.id,
+                created_at=s.created_at,
+                duration_secs=s.duration_secs,
+                insights=tuple(
+                    InsightFact(i.code, i.category, i.pattern, i.frequency) for i in ordered
+                ),
+            )
+        )
+        row, codes = _profile_rows(user_id, s, ordered)
+        session_rows.append(row)
+        code_rows.extend(codes)
+    db.execute(delete(ProfileCodeSession).where(ProfileCodeSession.user_id == user_id))
+    db.execute(delete(ProfileSession).where(ProfileSession.user_id == user_id))
+    for chunk in range(0, len(session_rows), 1000):
+        db.execute(insert(ProfileSession), session_rows[chunk : chunk + 1000])
+    for chunk in range(0, len(code_rows), 1000):
+        db.execute(insert(ProfileCodeSession), code_rows[chunk : chunk + 1000])
+    patterns, focus = compute_profile(facts)
+    return _save_profile(db, user_id, patterns, focus, len(facts))
+
+
+def _totals_from(patterns: dict[str, Any]) -> dict[str, CodeTotals]:
+    return {
+        code: CodeTotals(
+            count=int(p["count"]),
+            sessions=int(p["sessions"]),
+            category=str(p["category"]),
+            pattern=str(p["pattern"]),
+            last_seen=datetime.fromisoformat(str(p["lastSeen"])),
+        )
+        for code, p in patterns.items()
+    }
+
+
+def update_profile_for_session(
+    db: Session, user_id: str, session_id: str, *, removing: bool = False
+) -> PatternProfile:
+    """Bring the learner's profile up to date with one session (analysed, re-analysed,
+    or - with `removing` - about to be deleted), at a cost independent of their history.
+
+    The session's previous rows are replaced by its current ones, so a retry or a
+    duplicate delivery changes nothing; each touched code's totals move by the
+    difference, and the recent window is read back from the rows."""
+    _lock_learner(db, user_id)
+    profile = db.scalar(select(PatternProfile).where(PatternProfile.user_id == user_id))
+    if profile is None or profile.analysed_sessions is None:
+        # Nothing to start from (a profile from before the rows): recompute once.
+        return recompute_profile(db, user_id, excluding=session_id if removing else None)
+
+    old_codes = {
+        r.code: r
+        for r in db.scalars(
+            select(ProfileCodeSession).where(
+                ProfileCodeSession.user_id == user_id,
+                ProfileCodeSession.session_id == session_id,
+            )
+        )
+    }
+    was_counted = db.get(ProfileSession, session_id) is not None
+    session = db.get(SpeakingSession, session_id)
+    counted = (
+        not removing
+        and session is not None
+        and session.user_id == user_id
+        and session.summary is not None
+    )
+    db.execute(delete(ProfileCodeSession).where(ProfileCodeSession.session_id == session_id))
+    db.execute(delete(ProfileSession).where(ProfileSession.session_id == session_id))
+    new_codes: dict[str, dict[str, Any]] = {}
+    if counted:
+        assert session is not None
+        row, codes = _profile_rows(user_id, session, _ordered_insights(session))
+        db.execute(insert(ProfileSession).values(**row))
+        if codes:
+            db.execute(insert(ProfileCodeSession), codes)
+        new_codes = {c["code"]: c for c in codes}
+
+    totals = _totals_from(profile.patterns or {})
+    for code in set(old_codes) | set(new_codes):
+        old_freq = old_codes[code].frequency if code in old_codes else 0
+        new_freq = int(new_codes[code]["frequency"]) if code in new_codes else 0
+        before = totals.get(code)
+        count = (before.count if before else 0) + new_freq - old_freq
+        shown = (before.sessions if before else 0) + (new_freq > 0) - (old_freq > 0)
+        if shown <= 0:
+            totals.pop(code, None)
+            continue
+        # The code's first and last sessions: one index probe each, whatever the history.
+        first = db.execute(
+            select(ProfileCodeSession.category, ProfileCodeSession.pattern)
+            .where(ProfileCodeSession.user_id == user_id, ProfileCodeSession.code == code)
+            .order_by(ProfileCodeSession.created_at, ProfileCodeSession.session_id)
+            .limit(1)
+        ).one()
+        last_seen = db.scalar(
+            select(func.max(ProfileCodeSession.created_at)).where(
+                ProfileCodeSession.user_id == user_id, ProfileCodeSession.code == code
+            )
+        )
+        assert last_seen is not None
+        totals[code] = CodeTotals(count, shown, first.category, first.pattern, last_seen)
+
+    analysed = profile.analysed_sessions + int(counted) - int(was_counted)
+    recent = db.scalars(
+        select(ProfileSession)
+        .where(ProfileSession.user_id == user_id)
+        .order_by(ProfileSession.created_at.desc(), ProfileSession.session_id.desc())
+        .limit(RECENT_SESSIONS)
+    ).all()
+    freqs: dict[str, dict[str, int]] = {r.session_id: {} for r in recent}
+    for c in db.scalars(
+        select(ProfileCodeSession).where(ProfileCodeSession.session_id.in_(list(freqs)))
+    ):
+        freqs[c.session_id][c.code] = c.frequency
+    window = [
+        WindowSession(r.session_id, r.created_at, r.duration_secs, freqs[r.session_id])
+        for r in recent
+    ]
+    patterns, focus = assemble_profile(totals, analysed, window)
+    return _save_profile(db, user_id, patterns, focus, analysed)
 
 
 def all_user_ids(db: Session) -> list[str]:
@@ -379,7 +570,8 @@ class Repository:
 
     def delete_owned_session(self, external_id: str, session_id: str) -> DeletedSession | None:
         """Delete the learner's session (transcript and insights go with it); None when
-        it is not theirs. The caller deletes the audio and recomputes the profile."""
+        it is not theirs; the session leaves the learner's profile in the same transaction.
+        The caller deletes the audio."""
         with self._tx() as db:
             user = find_user(db, external_id)
             session = owned_session(db, user, session_id) if user else None
@@ -387,6 +579,8 @@ class Repository:
                 return None
             key = session.audio_url if session.audio_deleted_at is None else None
             deleted = DeletedSession(session.user_id, key)
+            # In the same transaction: the profile never counts a session that is gone.
+            update_profile_for_session(db, session.user_id, session_id, removing=True)
             db.delete(session)
             return deleted
 
@@ -470,14 +664,19 @@ class Repository:
             ).scalar()
             return found is not None
 
-    def requested_sessions(self, limit: int = 100) -> list[RequestedSession]:
-        """UPLOADED sessions whose processing was requested, oldest request first."""
+    def requested_sessions(
+        self, limit: int = 100, requested_before: datetime | None = None
+    ) -> list[RequestedSession]:
+        """UPLOADED sessions whose processing was requested (before `requested_before`,
+        when given), oldest request first."""
         with self._tx() as db:
             rows = db.execute(
                 select(SpeakingSession.id, SpeakingSession.user_id, SpeakingSession.created_at)
                 .where(
                     SpeakingSession.status == SessionStatus.UPLOADED,
                     SpeakingSession.processing_requested_at.is_not(None),
+                    SpeakingSession.processing_requested_at
+                    <= (requested_before or datetime.max.replace(tzinfo=UTC)),
                 )
                 .order_by(SpeakingSession.processing_requested_at)
                 .limit(limit)
@@ -598,7 +797,7 @@ class Repository:
     def refresh_profile_of_session(self, session_id: str) -> ProfileSummary:
         with self._tx() as db:
             session = self._locked(db, session_id, lock=False)
-            profile = recompute_profile(db, session.user_id)
+            profile = update_profile_for_session(db, session.user_id, session_id)
             return ProfileSummary(
                 user_id=session.user_id,
                 codes=len(profile.patterns),

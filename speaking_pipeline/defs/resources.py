@@ -19,7 +19,12 @@ from pydantic import Field
 from speaking_pipeline.analysis.base import Analyzer
 from speaking_pipeline.config import Settings
 from speaking_pipeline.db.repository import Repository
-from speaking_pipeline.providers import build_analyzer, build_audio_store, build_transcriber
+from speaking_pipeline.providers import (
+    build_analyzer,
+    build_audio_store,
+    build_transcriber,
+    warm_providers,
+)
 from speaking_pipeline.storage.base import AudioStore
 from speaking_pipeline.transcription.base import Transcriber
 
@@ -59,3 +64,10 @@ def session_resources() -> dict[str, DatabaseResource | ResourceDefinition]:
         "transcriber": transcriber_resource,
         "analyzer": analyzer_resource,
     }
+
+
+def warm_up() -> None:
+    """Build the providers a run will use and load local models: a warm run worker calls
+    it once per process, so runs find them ready (the resources above return the same
+    cached transcriber)."""
+    warm_providers(Settings())

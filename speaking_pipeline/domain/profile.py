@@ -1,8 +1,8 @@
-"""Profile maths: a learner's pattern profile recomputed from stored insights, never incremented."""
+"""Profile maths: a learner's pattern profile from per-code totals and their recent sessions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -68,49 +68,66 @@ def trend_of(rates: Sequence[float]) -> Trend | None:
     return "steady"
 
 
-def compute_profile(
-    sessions: Sequence[SessionFacts],
+@dataclass(frozen=True)
+class CodeTotals:
+    """One code's totals over all of a learner's analysed sessions."""
+
+    count: int
+    sessions: int
+    # Of the code's first occurrence (oldest session), as the profile names it.
+    category: str
+    pattern: str
+    last_seen: datetime
+
+
+@dataclass(frozen=True)
+class WindowSession:
+    """One of the learner's most recent analysed sessions, with its frequency per code."""
+
+    session_id: str
+    created_at: datetime
+    duration_secs: float | None
+    frequencies: Mapping[str, int] = field(default_factory=dict)
+
+
+def session_order(created_at: datetime, session_id: str) -> tuple[datetime, str]:
+    """The order of a learner's sessions in the profile: oldest first, ties by id."""
+    return (created_at, session_id)
+
+
+def assemble_profile(
+    totals: Mapping[str, CodeTotals], analysed: int, window: Sequence[WindowSession]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(patterns, focus_areas) of one learner from all their analysed sessions.
+    """(patterns, focus_areas) from each code's totals and the recent sessions.
 
-    `count` is the sum of a code's insight frequencies, `sessions` the number of sessions
-    showing it; `history` has one point per analysed session (0 where the code was absent),
-    oldest first, so that trends see improvement as well as occurrence."""
-    ordered = sorted(sessions, key=lambda s: (s.created_at, s.session_id))
-    codes: dict[str, InsightFact] = {}
-    for s in ordered:
-        for i in s.insights:
-            codes.setdefault(i.code, i)
-
+    The document is bounded: `history` holds the last RECENT_SESSIONS analysed sessions
+    (0 where the code was absent), whatever the length of the learner's history, which
+    stays in rows. Both the full recomputation and the per-session update end here, so
+    they cannot disagree on the shape."""
+    recent = sorted(window, key=lambda w: session_order(w.created_at, w.session_id))
+    recent = recent[-RECENT_SESSIONS:]
     patterns: dict[str, Any] = {}
-    for code, first in codes.items():
+    for code in sorted(totals):
+        t = totals[code]
         history: list[dict[str, Any]] = []
-        rates: list[float] = []
-        count = 0
-        shown = 0
-        for s in ordered:
-            freq = sum(i.frequency for i in s.insights if i.code == code)
-            count += freq
-            shown += 1 if freq else 0
-            rate = round(_rate(freq, s.duration_secs), 3)
-            rates.append(rate)
+        for w in recent:
+            freq = w.frequencies.get(code, 0)
             history.append(
                 {
-                    "sessionId": s.session_id,
-                    "at": s.created_at.isoformat(),
+                    "sessionId": w.session_id,
+                    "at": w.created_at.isoformat(),
                     "frequency": freq,
-                    "rate": rate,
+                    "rate": round(_rate(freq, w.duration_secs), 3),
                 }
             )
-        last_seen = max(str(h["at"]) for h in history if h["frequency"])
         patterns[code] = {
-            "count": count,
-            "sessions": shown,
-            "category": first.category,
-            "pattern": first.pattern,
-            "ratePerSession": round(count / len(ordered), 3),
-            "lastSeen": last_seen,
-            "trend": trend_of(rates),
+            "count": t.count,
+            "sessions": t.sessions,
+            "category": t.category,
+            "pattern": t.pattern,
+            "ratePerSession": round(t.count / analysed, 3) if analysed else 0.0,
+            "lastSeen": t.last_seen.isoformat(),
+            "trend": trend_of([float(h["rate"]) for h in history]),
             "history": history,
         }
 
@@ -129,3 +146,45 @@ def compute_profile(
         for code, p in ranked[:FOCUS_AREAS]
     ]
     return patterns, focus
+
+
+def session_frequencies(insights: Sequence[InsightFact]) -> dict[str, int]:
+    """code -> summed frequency of one session's insights."""
+    out: dict[str, int] = {}
+    for i in insights:
+        out[i.code] = out.get(i.code, 0) + i.frequency
+    return out
+
+
+def compute_profile(
+    sessions: Sequence[SessionFacts],
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(patterns, focus_areas) of one learner recomputed from all their analysed sessions.
+
+    `count` is the sum of a code's insight frequencies, `sessions` the number of sessions
+    showing it; `history` has one point per recent analysed session (0 where the code was
+    absent), oldest first, so that trends see improvement as well as occurrence."""
+    ordered = sorted(sessions, key=lambda s: session_order(s.created_at, s.session_id))
+    totals: dict[str, CodeTotals] = {}
+    for s in ordered:
+        firsts: dict[str, InsightFact] = {}
+        for i in s.insights:
+            firsts.setdefault(i.code, i)
+        for code, freq in session_frequencies(s.insights).items():
+            seen = totals.get(code)
+            if seen is None:
+                first = firsts[code]
+                totals[code] = CodeTotals(freq, 1, first.category, first.pattern, s.created_at)
+            else:
+                totals[code] = CodeTotals(
+                    seen.count + freq,
+                    seen.sessions + 1,
+                    seen.category,
+                    seen.pattern,
+                    max(seen.last_seen, s.created_at),
+                )
+    window = [
+        WindowSession(s.session_id, s.created_at, s.duration_secs, session_frequencies(s.insights))
+        for s in ordered[-RECENT_SESSIONS:]
+    ]
+    return assemble_profile(totals, len(ordered), window)

@@ -13,15 +13,35 @@ from speaking_pipeline.db.urls import dagster_postgres_url
 from speaking_pipeline.defs.maintenance.workers import FREE_SLOTS_AFTER_RUN_END_SECS
 
 DAGSTER_PG_URL_ENV = "SPEAKING_DAGSTER_PG_URL"
+# "warm": runs go to the Celery run workers (orchestration/workers.py); unset: Dagster's
+# default launcher, one process per run. `up` sets it for all its children.
+RUN_LAUNCHER_ENV = "SPEAKING_RUN_LAUNCHER"
+BROKER_URL_ENV = "SPEAKING_BROKER_URL"
+RESULT_BACKEND_ENV = "SPEAKING_RESULT_BACKEND"
+WORKER_QUEUE_ENV = "SPEAKING_WORKER_QUEUE"
 
 
-def instance_config(max_concurrent_runs: int = 4, provider_calls: int = 2) -> dict[str, object]:
+def database_broker_url(dagster_pg_url: str) -> str:
+    """The broker on the Dagster database (kombu's SQLAlchemy transport). kombu reads
+    `x+y://` as transport `x`, so the URL has no driver suffix (psycopg2 is used)."""
+    return "postgresql://" + dagster_pg_url.split("://", 1)[1]
+
+
+def result_backend_url(dagster_pg_url: str) -> str:
+    """Celery's database result backend on the Dagster database, readable by every process
+    (unlike `rpc://`, whose results only the sending process can read)."""
+    return "db+postgresql://" + dagster_pg_url.split("://", 1)[1]
+
+
+def instance_config(
+    max_concurrent_runs: int = 4, provider_calls: int = 2, *, warm_workers: bool = False
+) -> dict[str, object]:
     """dagster.yaml: run, event and schedule storage in PostgreSQL; a run queue and
     per-provider pools so a burst of uploads queues instead of stampeding the model APIs.
 
     Each provider step declares a pool (`transcriber`, `analyzer`); `default_limit` bounds
     concurrent steps per pool, and `dagster instance concurrency set POOL N` tunes one."""
-    return {
+    config: dict[str, object] = {
         "storage": {"postgres": {"postgres_url": {"env": DAGSTER_PG_URL_ENV}}},
         "run_coordinator": {
             "module": "dagster._core.run_coordinator",
@@ -51,14 +71,43 @@ def instance_config(max_concurrent_runs: int = 4, provider_calls: int = 2) -> di
         "schedules": {"use_threads": True, "num_workers": 2},
         "telemetry": {"enabled": False},
     }
+    if warm_workers:
+        config["run_launcher"] = {
+            "module": "speaking_pipeline.orchestration.workers",
+            "class": "WarmRunLauncher",
+            "config": {
+                "broker": {"env": BROKER_URL_ENV},
+                "backend": {"env": RESULT_BACKEND_ENV},
+                "default_queue": {"env": WORKER_QUEUE_ENV},
+            },
+        }
+        # A killed worker is seen by its missing heartbeats (orchestration/workers.py):
+        # checked this often, its run fails and the run retry relaunches it.
+        monitoring = dict(config["run_monitoring"])  # type: ignore[call-overload]
+        monitoring.update(
+            poll_interval_seconds=5,
+            max_resume_run_attempts=0,
+            # A killed worker's run held pool slots; they are freed once it has ended.
+            free_slots_after_run_end_seconds=FREE_SLOTS_AFTER_RUN_END_SECS,
+        )
+        config["run_monitoring"] = monitoring
+    return config
 
 
 def prepare_dagster_home(dagster_home: Path, dagster_db_url: str) -> Path:
     """Write dagster.yaml and export DAGSTER_HOME and the storage URL for child processes."""
     dagster_home.mkdir(parents=True, exist_ok=True)
-    (dagster_home / "dagster.yaml").write_text(yaml.safe_dump(instance_config(), sort_keys=False))
+    warm = os.environ.get(RUN_LAUNCHER_ENV) == "warm"
+    pg_url = dagster_postgres_url(dagster_db_url)
+    if warm:
+        os.environ.setdefault(BROKER_URL_ENV, database_broker_url(pg_url))
+        # Always this database's: results are read by the daemon and the workers alike.
+        os.environ[RESULT_BACKEND_ENV] = result_backend_url(pg_url)
+        os.environ.setdefault(WORKER_QUEUE_ENV, "dagster")
+    config = instance_config(warm_workers=warm)
+    (dagster_home / "dagster.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     os.environ["DAGSTER_HOME"] = str(dagster_home)
-    os.environ[DAGSTER_PG_URL_ENV] = dagster_postgres_url(dagster_db_url)
+    os.environ[DAGSTER_PG_URL_ENV] = pg_url
     # Run-status sensors handle 5 finished runs per tick by default: with a burst of uploads
     # finishing together, DONE/FAILED would lag by minutes. These raise the batch.
     os.environ.setdefault("DAGSTER_RUN_STATUS_SENSOR_PROCESS_LIMIT", "100")

@@ -98,6 +98,5 @@ def delete_session(services: Services, external_id: str, session_id: str) -> boo
         return False
     if deleted.audio_key:
         services.store.delete(deleted.audio_key)
-    services.repo.refresh_profile(deleted.user_id)
     services.partitions.remove(session_id)
     return True

@@ -74,6 +74,10 @@ class LocalWhisperTranscriber:
         model_dir = resolve_model_dir(settings.whisper_model_dir, settings.data_dir)
         return cls(model_dir, settings.whisper_device)
 
+    def warm(self) -> None:
+        """Load the model now (a warm run worker does it once, as it starts)."""
+        self._get_model()
+
     @property
     def model_label(self) -> str:
         return f"faster-whisper/{self.model_dir.name}"

@@ -123,7 +123,7 @@ async def process(request: Request) -> JSONResponse:
     session_id = _session_id(body)
     receipt = (delivery.jti, delivery.expires_at) if delivery.jti else None
     outcome = await run_in_threadpool(
-        lambda: request_processing(d.repo, session_id, receipt=receipt)
+        lambda: request_processing(d.repo, session_id, receipt=receipt, launcher=d.launcher)
     )
     _log_delivery(request, "process", f"{session_id} {outcome.value}")
     if outcome is Intake.NOT_FOUND:

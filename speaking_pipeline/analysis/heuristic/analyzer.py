@@ -279,3 +279,8 @@ class HeuristicAnalyzer:
             # The rules are deterministic: running them again on the same text cannot help.
             raise AnalysisError(f"heuristic analysis failed: {exc}", transient=False) from exc
         return AnalyzerRun(analysis=analysis, analyzer_version=self.version, metadata=metadata)
+
+    def warm(self) -> None:
+        """Load the parser and the inflection lexicon now (both load on first use, about
+        2 s): a warm run worker calls this as it starts, so its first session does not."""
+        analyze_doc("Yesterday I went to the market with my friends.", {}, None, None)

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus
+from dagster._core.launcher import DefaultRunLauncher
 from dagster._core.storage.dagster_run import FINISHED_STATUSES, RunsFilter
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,13 @@ def fail_dead_workers(instance: DagsterInstance) -> list[str]:
 
     The local run launcher has no worker health check, so Dagster would otherwise wait for
     the run's max runtime. Only valid where the run workers live on this machine, which is
-    what `up` runs. A failed run is retried by Dagster's run retries, and its slots freed."""
+    what `up` runs. A failed run is retried by Dagster's run retries, and its slots freed.
+
+    Only for the process-per-run launcher: a warm run worker (orchestration/workers.py)
+    runs many runs in one long-lived process, maybe on another machine, so a pid says
+    nothing there; its runs are checked by their heartbeats (run monitoring)."""
+    if not isinstance(instance.run_launcher, DefaultRunLauncher):
+        return []
     dead = []
     for record in instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.STARTED])):
         run = record.dagster_run

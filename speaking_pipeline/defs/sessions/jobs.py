@@ -3,9 +3,8 @@
 from dagster import AssetSelection, define_asset_job, in_process_executor
 
 from speaking_pipeline.defs.sessions.assets import fluency, insights, pattern_profile, transcript
+from speaking_pipeline.defs.sessions.names import PROCESS_JOB_NAME
 from speaking_pipeline.defs.sessions.partitions import sessions_partitions
-
-PROCESS_JOB_NAME = "process_session"
 
 # A failed step has already had its RetryPolicy (transient errors) or failed for good
 # (permanent ones), so Dagster's run retries are kept for runs that died without a step

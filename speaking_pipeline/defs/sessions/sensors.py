@@ -25,10 +25,18 @@ from dagster import (
     sensor,
 )
 
+from speaking_pipeline.config import get_settings
 from speaking_pipeline.db.repository import Repository
 from speaking_pipeline.defs.sessions.assets import fluency, insights, pattern_profile, transcript
 from speaking_pipeline.defs.sessions.checks import insights_checks, transcript_checks
 from speaking_pipeline.defs.sessions.jobs import process_session_job, reanalyze_sessions_job
+from speaking_pipeline.defs.sessions.names import (
+    LAUNCHED_BY_TAG,
+    PARTITION_TAG,
+    RUN_KEY_TAG,
+    intake_run_key,
+    run_tags,
+)
 from speaking_pipeline.domain.failures import (
     FAILURE_REASON_TAG,
     FAILURE_STEP_TAG,
@@ -46,9 +54,9 @@ from speaking_pipeline.pipeline.intake import request_processing
 from speaking_pipeline.storage.base import AudioStore
 
 WILL_RETRY_TAG = "dagster/will_retry"
-PARTITION_TAG = "dagster/partition"
-# Fast enough that a learner waiting on `submit` sees the result within seconds.
-STATUS_SENSOR_INTERVAL = 2
+# A learner waits on these after the run has ended: every loop of the sensor daemon, which
+# `up` runs with a 1 s loop instead of Dagster's fixed 5 s (orchestration/daemon.py).
+STATUS_SENSOR_INTERVAL = 1
 # Both jobs move a session's status (re-analysis of a FAILED session goes through
 # ANALYZING), so both report their outcome.
 SESSION_JOBS = [process_session_job, reanalyze_sessions_job]
@@ -72,30 +80,36 @@ def _session_of(tags: Mapping[str, str]) -> str | None:
     return key if is_session_id(key) else None
 
 
-def run_tags(session_id: str, user_id: str, uploaded: datetime) -> dict[str, str]:
-    """Run tags analysts filter by: the session, its learner's internal id (never the
-    external id or any learner text) and the upload date."""
-    return {
-        "speaking/session": session_id,
-        "speaking/user": user_id,
-        "speaking/uploaded": uploaded.date().isoformat(),
-    }
-
-
-def intake_run_key(session_id: str) -> str:
-    return f"process:{session_id}"
+def _launched_at_intake(instance: DagsterInstance, session_id: str) -> bool:
+    """Whether the API already launched the session's run (it carries the run key)."""
+    runs = instance.get_run_records(
+        filters=RunsFilter(tags={RUN_KEY_TAG: intake_run_key(session_id)}), limit=1
+    )
+    return bool(runs)
 
 
 @sensor(
     job=process_session_job,
     minimum_interval_seconds=2,
     default_status=DefaultSensorStatus.RUNNING,
-    description="Launches one processing run per requested session (run_key dedupes).",
+    description="Backstop: launches the run of any requested session the launch at intake "
+    "missed (one run per session: run_key dedupes).",
 )
 def session_intake_sensor(
     context: SensorEvaluationContext, database: ResourceParam[Repository]
 ) -> SensorResult | SkipReason:
-    pending = database.requested_sessions(limit=100)
+    # The API launches each run right after recording its request; a request older than
+    # the backstop delay whose session has no run yet was missed (the API died between
+    # its commit and the launch, or the webserver was down), so it is launched here.
+    settings = get_settings()
+    # Without a launch at intake (no webserver address given), this sensor is the launcher.
+    backstop = settings.intake_backstop_secs if settings.dagster_graphql_url else 0.0
+    before = datetime.now(UTC) - timedelta(seconds=backstop)
+    pending = [
+        s
+        for s in database.requested_sessions(limit=100, requested_before=before)
+        if not _launched_at_intake(context.instance, s.id)
+    ]
     if not pending:
         return SkipReason("no session waiting")
     # Dagster skips a RunRequest whose run_key this sensor already used, so a session
@@ -106,7 +120,10 @@ def session_intake_sensor(
             RunRequest(
                 run_key=intake_run_key(s.id),
                 partition_key=s.id,
-                tags=run_tags(s.id, s.user_id, s.created_at),
+                tags={
+                    **run_tags(s.id, s.user_id, s.created_at),
+                    LAUNCHED_BY_TAG: "intake-sensor",
+                },
             )
             for s in pending
         ]
@@ -154,6 +171,24 @@ def _failure_cause(event: DagsterEvent) -> str | None:
     return error_text(error.cls_name, error.message)
 
 
+# Dagster tags a failed run dagster/will_retry (true or false) just after it stores the
+# failure, in a second write; a sensor tick can fall in between. Waited for this long.
+RETRY_DECISION_WAIT_SECS = 3.0
+
+
+def _with_retry_decision(instance: DagsterInstance, run: DagsterRun) -> DagsterRun:
+    """The run as stored once Dagster has decided whether it retries it (when run retries
+    are on): without this, a run about to be retried could mark its session FAILED."""
+    deadline = time.monotonic() + RETRY_DECISION_WAIT_SECS
+    while True:
+        stored = instance.get_run_by_id(run.run_id) or run
+        if not instance.run_retries_enabled or WILL_RETRY_TAG in stored.tags:
+            return stored
+        if time.monotonic() >= deadline:
+            return stored
+        time.sleep(0.1)
+
+
 @run_failure_sensor(
     monitored_jobs=SESSION_JOBS,
     minimum_interval_seconds=STATUS_SENSOR_INTERVAL,
@@ -165,8 +200,7 @@ def session_failed_sensor(
     database: ResourceParam[Repository],
     audio_store: ResourceParam[AudioStore],
 ) -> None:
-    # Read the run again: Dagster tags it dagster/will_retry just after the failure event.
-    run = context.instance.get_run_by_id(context.dagster_run.run_id) or context.dagster_run
+    run = _with_retry_decision(context.instance, context.dagster_run)
     if run.tags.get(WILL_RETRY_TAG) == "true":
         return
     session_id = _session_of(run.tags)

@@ -1,0 +1,327 @@
+"""Upload→DONE through the real `up` stack against the same steps run directly in one process,
+and the per-session profile update against the full recomputation at 20,000 sessions."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+AUDIO = REPO / "tests" / "fixtures" / "audio" / "speech.ogg"
+SECRET = "bench-secret-0123456789abcdef0123456789"
+SEQUENTIAL = 10
+BURST = 30
+
+
+def _p(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def direct_baseline(
+    model_dir: Path, db_url: str, data_dir: Path
+) -> tuple[list[float], float, float]:
+    """Per-session seconds of the same step functions in one warm process (sequential),
+    that process's rate for a burst of BURST (sessions/min), and its CPU s per session."""
+    from speaking_pipeline.analysis.heuristic import HeuristicAnalyzer
+    from speaking_pipeline.db.repository import Repository
+    from speaking_pipeline.pipeline import steps
+    from speaking_pipeline.storage.base import audio_key
+    from speaking_pipeline.storage.local import LocalAudioStore
+    from speaking_pipeline.transcription.whisper_local import LocalWhisperTranscriber
+
+    repo = Repository(db_url)
+    store = LocalAudioStore(data_dir / "audio")
+    transcriber = LocalWhisperTranscriber(model_dir)
+    transcriber.warm()
+    analyzer = HeuristicAnalyzer()
+
+    def one() -> float:
+        new = repo.start_session(
+            f"direct-{uuid.uuid4()}",
+            duration_secs=11.6,
+            language="en",
+            topic=None,
+            audio_format="ogg",
+            audio_key_for=lambda u, s: audio_key(u, s, "ogg"),
+        )
+        start = time.perf_counter()
+        with AUDIO.open("rb") as f:
+            store.put(new.audio_key, f, "audio/ogg")
+        steps.transcribe_session(repo, new.id, store, transcriber)
+        steps.measure_fluency(repo, new.id)
+        steps.analyze_session(repo, new.id, analyzer)
+        steps.refresh_learner_profile(repo, new.id)
+        return time.perf_counter() - start
+
+    one()
+    sequential = [one() for _ in range(SEQUENTIAL)]
+    start, cpu = time.perf_counter(), time.process_time()
+    for _ in range(BURST):
+        one()
+    rate = BURST / ((time.perf_counter() - start) / 60)
+    return sequential, rate, (time.process_time() - cpu) / BURST
+
+
+class Stack:
+    """`speaking-pipeline up` on its embedded defaults in a fresh DATA_DIR."""
+
+    def __init__(self, model_dir: Path) -> None:
+        self.data_dir = Path(tempfile.mkdtemp(prefix="sp-bench-up-"))
+        self.api_port, self.dagster_port = _free_port(), _free_port()
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DATABASE_URL", "DAGSTER_", "SPEAKING_", "BROKER_URL"))
+        }
+        env.update(
+            DATA_DIR=str(self.data_dir),
+            API_PORT=str(self.api_port),
+            DAGSTER_PORT=str(self.dagster_port),
+            APP_URL=f"http://127.0.0.1:{self.api_port}",
+            WHISPER_MODEL_DIR=str(model_dir),
+            AUTH_JWT_SECRET=SECRET,
+        )
+        self.proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "speaking-pipeline"), "up"],
+            cwd=REPO,
+            env=env,
+            stdout=(self.data_dir / "up.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.api = f"http://127.0.0.1:{self.api_port}"
+        for url in (f"{self.api}/healthz", f"http://127.0.0.1:{self.dagster_port}/server_info"):
+            self._wait(url)
+        time.sleep(10)  # the worker processes load the model
+
+    def _wait(self, url: str) -> None:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(url, timeout=2).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"{url} did not answer")
+
+    def processes(self) -> list[psutil.Process]:
+        root = psutil.Process(self.proc.pid)
+        return [root, *root.children(recursive=True)]
+
+    def cpu_seconds(self) -> float:
+        total = 0.0
+        for p in self.processes():
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system + t.children_user + t.children_system
+            except psutil.Error:
+                pass
+        return total
+
+    def worker_peak_mb(self) -> float:
+        peak = 0.0
+        for p in self.processes():
+            try:
+                if "celery" in " ".join(p.cmdline()):
+                    status = Path(f"/proc/{p.pid}/status").read_text()
+                    hwm = next(line for line in status.splitlines() if line.startswith("VmHWM"))
+                    peak = max(peak, int(hwm.split()[1]) / 1024)
+            except (psutil.Error, OSError, StopIteration):
+                pass
+        return peak
+
+    def upload_and_wait(self, user: str, poll_secs: float = 0.1) -> float:
+        from speaking_pipeline.security.tokens import mint_token
+
+        headers = {"Authorization": "Bearer " + mint_token(user, SECRET)}
+        start = time.perf_counter()
+        with AUDIO.open("rb") as f:
+            response = httpx.post(
+                f"{self.api}/api/sessions",
+                files={"audio": (AUDIO.name, f, "audio/ogg")},
+                data={"duration": "11.6"},
+                headers=headers,
+                timeout=120,
+            )
+        response.raise_for_status()
+        session_id = response.json()["id"]
+        while True:
+            status = httpx.get(
+                f"{self.api}/api/sessions/{session_id}", headers=headers, timeout=60
+            ).json()["status"]
+            if status in ("DONE", "FAILED"):
+                if status == "FAILED":
+                    raise RuntimeError(f"session {session_id} FAILED")
+                return time.perf_counter() - start
+            time.sleep(poll_secs)
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGINT)
+        try:
+            self.proc.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def bench_orchestration(model_dir: Path, db_url: str, data_dir: Path) -> list[str]:
+    direct, direct_rate, cpu_direct = direct_baseline(model_dir, db_url, data_dir)
+    direct_p50 = statistics.median(direct)
+    stack = Stack(model_dir)
+    try:
+        stack.upload_and_wait("bench-warmup")
+        sequential = [stack.upload_and_wait(f"bench-seq-{i}") for i in range(SEQUENTIAL)]
+        cpu_before = stack.cpu_seconds()
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=BURST) as pool:
+            # Polled once a second, as the web app does: 30 clients polling every 0.1 s
+            # would be most of the stack's work and measure the API, not the pipeline.
+            users = [f"bench-burst-{i}" for i in range(BURST)]
+            list(pool.map(lambda u: stack.upload_and_wait(u, poll_secs=1.0), users))
+        burst_secs = time.perf_counter() - start
+        stack_cpu = (stack.cpu_seconds() - cpu_before) / BURST
+        peak = stack.worker_peak_mb()
+    finally:
+        stack.stop()
+    overhead = [s - direct_p50 for s in sequential]
+    rate = BURST / (burst_secs / 60)
+    return [
+        "| figure | orchestrated (`up`, warm workers) | direct, same run | before (issue 10) |",
+        "|---|---|---|---|",
+        f"| upload→DONE p50 (s, {SEQUENTIAL} sequential) | {statistics.median(sequential):.2f} "
+        f"| {direct_p50:.2f} | 18.8 |",
+        f"| overhead p50 / p95 (s) | {statistics.median(overhead):.2f} / "
+        f"{_p(overhead, 95):.2f} | — | 16.7 (p50) |",
+        f"| burst of {BURST} (sessions/min) | {rate:.1f} | {direct_rate:.1f} | 5.7 vs 23.5 direct |",
+        f"| burst rate / direct rate | {rate / direct_rate:.2f} | 1 | 0.24 |",
+        f"| CPU s per session, whole stack (burst) | {stack_cpu:.2f} | {cpu_direct:.2f} | — |",
+        f"| orchestration CPU s per session | {stack_cpu - cpu_direct:.2f} | — | — |",
+        f"| worker peak memory (MB, largest process) | {peak:.0f} | — | — |",
+    ]
+
+
+def bench_profile_update(db_url: str, sessions: int = 20_000) -> list[str]:
+    """One learner with `sessions` analysed sessions (3 codes each): the per-session update
+    of a new session against the full recomputation, and the stored document's size."""
+    import json
+
+    from sqlalchemy import insert, select
+
+    from speaking_pipeline.db import repository as repo_mod
+    from speaking_pipeline.db.engine import session_scope
+    from speaking_pipeline.db.models import (
+        InsightRow,
+        PatternProfile,
+        SessionStatus,
+        SpeakingSession,
+        new_id,
+    )
+    from speaking_pipeline.db.repository import Repository
+
+    codes = ["vocabulary.filler_words", "grammar.past_tense", "structure.run_on_sentences"]
+    base = datetime.now(UTC) - timedelta(days=400)
+    with session_scope(db_url) as db:
+        user = repo_mod.get_or_create_user(db, f"bench-history-{uuid.uuid4()}")
+        user_id = user.id
+        ids = [new_id() for _ in range(sessions)]
+        for chunk in range(0, sessions, 2000):
+            part = ids[chunk : chunk + 2000]
+            db.execute(
+                insert(SpeakingSession),
+                [
+                    {
+                        "id": sid,
+                        "user_id": user_id,
+                        "status": SessionStatus.DONE,
+                        "duration_secs": 120.0,
+                        "summary": "s",
+                        "created_at": base + timedelta(minutes=chunk + i),
+                    }
+                    for i, sid in enumerate(part)
+                ],
+            )
+            db.execute(
+                insert(InsightRow),
+                [
+                    {
+                        "id": new_id(),
+                        "session_id": sid,
+                        "code": code,
+                        "category": code.split(".")[0],
+                        "pattern": code,
+                        "detail": "d",
+                        "frequency": 1 + (i + k) % 4,
+                        "severity": "medium",
+                        "examples": ["a", "b"],
+                        "suggestion": "s",
+                    }
+                    for i, sid in enumerate(part)
+                    for k, code in enumerate(codes)
+                ],
+            )
+    repo = Repository(db_url)
+    start = time.perf_counter()
+    repo.refresh_profile(user_id)
+    full = time.perf_counter() - start
+
+    updates = []
+    for i in range(7):
+        with session_scope(db_url) as db:
+            sid = new_id()
+            db.add(
+                SpeakingSession(
+                    id=sid,
+                    user_id=user_id,
+                    status=SessionStatus.ANALYZING,
+                    duration_secs=90.0,
+                    summary="s",
+                    created_at=datetime.now(UTC) + timedelta(seconds=i),
+                )
+            )
+            db.flush()
+            for code in codes[: 1 + i % 3]:
+                db.add(
+                    InsightRow(
+                        session_id=sid,
+                        code=code,
+                        category=code.split(".")[0],
+                        pattern=code,
+                        detail="d",
+                        frequency=2,
+                        severity="low",
+                        examples=["a", "b"],
+                        suggestion="s",
+                    )
+                )
+        start = time.perf_counter()
+        repo.refresh_profile_of_session(sid)
+        updates.append(time.perf_counter() - start)
+    with session_scope(db_url) as db:
+        doc = db.scalar(select(PatternProfile.patterns).where(PatternProfile.user_id == user_id))
+    size_kb = len(json.dumps(doc)) / 1024
+    return [
+        "| analysed sessions of one learner | per-session update (ms, median of 7) | "
+        "full recomputation (ms) | profile document (KB) |",
+        "|---|---|---|---|",
+        f"| {sessions:,} | {1000 * statistics.median(updates):.1f} | {1000 * full:.0f} "
+        f"| {size_kb:.1f} |",
+    ]
