@@ -181,7 +181,9 @@ def _number(subject: P, verb: P) -> str | None:
     conj = _children(subject, "conj")
     if conj:
         links = {c.lower_ for c in _children(subject, "cc")}
-        return "pl" if links == {"and"} else None
+        # "Tom and Anna", "my sister and her friends": plural whatever each part is.
+        nominal = all(c.pos_ in ("NOUN", "PROPN", "PRON") for c in (subject, *conj))
+        return "pl" if links == {"and"} and nominal else None
     if subject.tag_ == "PRP":
         before = subject.doc[subject.i - 1] if subject.i > subject.sent.start else None
         if before is not None and before.pos_ == "ADP":
@@ -190,8 +192,7 @@ def _number(subject: P, verb: P) -> str | None:
             "pl" if low in ("we", "they") else None
         )
     if low in ("who", "that", "which"):
-        # The antecedent of a relative pronoun is too often misattached to trust its number.
-        return None
+        return _antecedent_number(subject, verb)
     if low in _SINGULAR_PRONOUNS and subject.tag_ in ("DT", "NN"):
         return "3sg"
     if low in _PLURAL_PRONOUNS and subject.tag_ == "DT":
@@ -202,12 +203,48 @@ def _number(subject: P, verb: P) -> str | None:
 _SINGULAR_DETS = lx.words("a an this that every each one another either neither")
 _PLURAL_DETS = lx.words("these those many several both few various numerous")
 _IRREGULAR_PLURALS = lx.words("people children men women police")
+# Antecedents whose number is certain: "someone who want" is wrong whatever the parse of the
+# rest of the sentence, "people who wants" too.
+_SINGULAR_ANTECEDENTS = lx.words(
+    """
+    someone somebody anyone anybody everyone everybody no-one nobody one person man woman
+    child student teacher friend thing something anything everything nothing
+    """
+)
+# Nouns whose "of" phrase, not the noun itself, often decides the verb: "a third of the
+# students are", "the majority of people think".
+_PARTITIVES = lx.words("third quarter fifth tenth dozen proportion percentage share")
+
+
+def _antecedent_number(pronoun: P, verb: P) -> str | None:
+    """The number of a relative pronoun's antecedent, when the antecedent shows it without
+    doubt ("everyone who", "people that", "a person who"); otherwise None."""
+    clause = verb.head if verb.dep_ in ("aux", "auxpass") else verb
+    if clause.dep_ != "relcl" or pronoun.head.i != clause.i:
+        return None
+    antecedent = clause.head
+    if antecedent.i >= pronoun.i or antecedent.i < pronoun.i - 3:
+        return None  # "the mother of the children who ...": too far to be sure
+    if antecedent.dep_ == "pobj" and pronoun.lower_ != "who":
+        return None  # "fear among people which has ...": "which" may go with the first noun
+    low = antecedent.lower_
+    if low in _IRREGULAR_PLURALS or low == "those":
+        return "pl"
+    if antecedent.tag_ != "NN" or low not in _SINGULAR_ANTECEDENTS:
+        return None
+    dets = {c.lower_ for c in antecedent.children if c.dep_ == "det"}
+    if low in ("one", "person", "man", "woman", "child", "student", "teacher", "friend"):
+        # "the one who", "a person who"; "one of the people who" is plural, so "one" needs a
+        # determiner of its own.
+        return "3sg" if dets & {"a", "an", "the", "every", "each", "this", "that"} else None
+    return "3sg"
 
 
 def _noun_number(noun: P) -> str | None:
-    """The number of a noun subject, when something other than its ending shows it: "the
-    taxi are" may be "the taxis are", so only a determiner that fixes the number ("this",
-    "these", "two"), an irregular plural ("people") or a possessive ("my boss") counts."""
+    """The number of a noun subject: from a determiner that fixes it ("this", "these"), an
+    irregular plural ("people"), a possessive ("my boss"), or, with "the" or no determiner,
+    from a regular form ("the teacher ask": whether "teachers" or "asks" was meant, the two
+    disagree). Nouns of either number (team, series, news) give None."""
     if noun.tag_ not in ("NN", "NNS") or noun.lemma_.lower() in _EITHER_NUMBER:
         return None
     if noun.lower_ in _EITHER_NUMBER or noun.lemma_.lower() == "folk":
@@ -216,9 +253,13 @@ def _noun_number(noun: P) -> str | None:
         return None
     if _children(noun, "conj") or not morph.is_known(noun.text):
         return None
+    if noun.lemma_.lower() in _PARTITIVES:
+        return None
     if any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children) and noun.tag_ == "NN":
         # "the kind of books", "a lot of things": the verb often agrees with the second noun.
-        return None
+        # A noun that is no quantity decides alone: "the price of the tickets are".
+        if not _counts_alone(noun):
+            return None
     number = "3sg" if noun.tag_ == "NN" else "pl"
     dets = [
         c for c in noun.children if c.dep_ in ("det", "nummod", "amod", "poss") and c.i < noun.i
@@ -235,7 +276,25 @@ def _noun_number(noun: P) -> str | None:
         return number
     if noun.tag_ == "NN" and noun.lemma_.lower() in lx.UNCOUNTABLE_NOUNS:
         return "3sg"  # "the information are": no plural to choose instead
+    if noun.lemma_.lower() in lx.INVARIANT_NOUNS:
+        return None
+    if any(c.dep_ == "det" and c.lower_ == "the" for c in dets) or not dets:
+        # "the teacher ask", "the students likes": whichever word the learner meant to change,
+        # subject and verb disagree. A regular ending shows the number; forms that may be
+        # read either way ("series", "the fish") were excluded above.
+        if noun.tag_ == "NNS" and noun.lower_ != noun.lemma_.lower() and noun.lower_.endswith("s"):
+            return "pl"
+        if noun.tag_ == "NN" and not noun.lower_.endswith(("s", "ics")):
+            return "3sg"
     return None
+
+
+def _counts_alone(noun: P) -> bool:
+    """The noun is a thing rather than an amount or a kind, so "of ..." does not decide."""
+    lemma = noun.lemma_.lower()
+    if lemma in ("group", "kind", "sort", "type", "lot", "pair", "piece", "bit"):
+        return False
+    return lemma in lx.COUNT_NOUNS or morph.countability(lemma) == "count"
 
 
 def _be_form(number: str, past: bool) -> str:
@@ -284,14 +343,23 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         ):
             continue  # "then she get angry" in a story is a tense slip: past_tense reports it
         subject = _subject_of(verb)
-        shares_subject = verb.dep_ == "conj" and verb.head.tag_ == "VBZ" and verb.tag_ == "VBP"
+        borrowed = subject is None
+        # "he works and live ...", "people collect it and throws it": the second verb shares
+        # the first one's subject.
+        shares_subject = (
+            verb.dep_ == "conj"
+            and verb.head.tag_ in ("VBZ", "VBP")
+            and verb.tag_ in ("VBZ", "VBP")
+            and verb.head.tag_ != verb.tag_
+        )
         if subject is None and shares_subject and not _children(verb, "aux", "nsubj", "mark"):
-            # "he works and live ...": the second verb shares the first one's subject.
             subject = _subject_of(verb.head)
         if subject is None and verb.lemma_.lower() == "be":
             found += _there_is_plural(verb)
             continue
         if subject is None or subject.i > verb.i or verb.i - subject.i > 6:
+            continue
+        if not borrowed and _misread_subject(subject, verb):
             continue
         if verb.tag_ == "VB" and not _plain_finite(verb):
             continue
@@ -301,7 +369,7 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         if verb.lower_ == "were" and _subjunctive(verb):
             continue
         number = _number(subject, verb)
-        if number is None or not morph.is_known(subject.text):
+        if number is None or not (morph.is_known(subject.text) or _children(subject, "conj")):
             continue
         want = _agreeing_form(verb, number)
         if want is None:
@@ -331,13 +399,24 @@ def _there_is_plural(verb: P) -> list[Candidate]:
     """ "There is many reasons": the noun after the verb decides its number."""
     expl = next((c for c in verb.children if c.dep_ == "expl" and c.i < verb.i), None)
     attr = next((c for c in verb.children if c.dep_ == "attr" and c.i > verb.i), None)
-    if expl is None or attr is None or verb.lower_ not in ("is", "was"):
+    if expl is None or attr is None or verb.lower_ not in ("is", "was", "are", "were"):
         return []
+    if verb.lower_ in ("are", "were"):
+        return _there_are_singular(expl, verb, attr)
     counted = any(
-        c.lower_ in _PLURAL_QUANTIFIERS or (c.dep_ == "nummod" and (_count(c) or 0) > 1)
+        c.lower_ in _PLURAL_QUANTIFIERS
+        or c.lower_ == "no"
+        or (c.dep_ == "nummod" and (_count(c) or 0) > 1)
         for c in attr.children
     )
-    if attr.tag_ != "NNS" or not counted or _children(attr, "conj"):
+    # A regular plural right after the verb shows the number too: "there is problems".
+    bare_plural = (
+        attr.i == verb.i + 1
+        and attr.lower_.endswith("s")
+        and attr.lower_ != attr.lemma_.lower()
+        and attr.lemma_.lower() not in _EITHER_NUMBER
+    )
+    if attr.tag_ != "NNS" or not (counted or bare_plural) or _children(attr, "conj"):
         return []
     want = "are" if verb.lower_ == "is" else "were"
     return [
@@ -345,6 +424,67 @@ def _there_is_plural(verb: P) -> list[Candidate]:
             expl,
             attr,
             f"there {verb.lower_} + plural",
+            (verb.idx, verb.idx + len(verb.text), want),
+            lambda t: t.lower_ == want,
+        )
+    ]
+
+
+def _misread_subject(subject: P, verb: P) -> bool:
+    """Signs that the parse paired words that do not belong together, so their number says
+    nothing: a verb or a comma between them ("we need to remember technology is"), an "and"
+    the parse left out of the subject ("the family and the monarchy is"), a subject that is
+    the object of the verb before it ("see you soon, kisses"), or a capital in mid-sentence
+    where a full stop is missing ("Yours faithfully ... Does")."""
+    doc = subject.doc
+    start = subject.left_edge.i
+    between = doc[subject.i + 1 : verb.i]
+    if any(t.pos_ in ("VERB", "AUX") or t.text in (",", ";", ":", "(", "-") for t in between):
+        return True
+    # An "and" before a pronoun starts a new clause ("and he teach us"), not a subject.
+    reach = start if subject.tag_ in ("PRP", "DT") else start - 2
+    if not _children(subject, "conj") and any(
+        t.lower_ in ("and", "or", "&") for t in doc[max(verb.sent.start, reach) : verb.i]
+    ):
+        return True
+    before = doc[start - 1] if start > verb.sent.start else None
+    if (
+        before is not None
+        and before.pos_ == "VERB"
+        and before.dep_ not in ("aux", "auxpass")
+        and subject.lower_ in ("you", "it")
+    ):
+        return True
+    if verb.i != verb.sent.start and verb.text[:1].isupper() and verb.lower_ != "i":
+        return True
+    if (
+        subject.tag_ == "NNS"
+        and not _children(subject, "det", "poss", "nummod")
+        and any(c.dep_ == "attr" and c.tag_ == "NN" for c in verb.children)
+    ):
+        return True  # "Drugs is a topic ...": a plural naming a subject, not a number
+    return subject.lower_ in ("thanks", "yours")
+
+
+def _there_are_singular(expl: P, verb: P, attr: P) -> list[Candidate]:
+    """ "There are a problem": a singular noun with a/an or "one" after a plural verb."""
+    article = next(
+        (c for c in attr.children if c.dep_ == "det" and c.lower_ in ("a", "an", "one")), None
+    )
+    if attr.tag_ != "NN" or article is None or _children(attr, "conj"):
+        return []
+    if attr.lemma_.lower() in _EITHER_NUMBER or any(
+        t.lower_ in ("couple", "few", "lot", "little") for t in attr.subtree
+    ):
+        return []  # "there are a lot of", "there are a couple of", "there are a few jobs"
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in attr.children):
+        return []
+    want = "is" if verb.lower_ == "are" else "was"
+    return [
+        Candidate(
+            expl,
+            attr,
+            f"there {verb.lower_} + singular",
             (verb.idx, verb.idx + len(verb.text), want),
             lambda t: t.lower_ == want,
         )
