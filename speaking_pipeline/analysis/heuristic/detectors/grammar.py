@@ -1050,7 +1050,12 @@ def _plural_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             if low not in lx.AMBIGUOUS_PLURALS or determined:
                 found.append(_replace(noun, noun, f"{low} (uncountable)", noun, singular, "NN"))
             continue
-        if noun.tag_ == "NN" and lemma in lx.UNCOUNTABLE_NOUNS and lemma not in _A_UNCOUNTABLE_OK:
+        if noun.tag_ == "NNS":
+            found += _indefinite_plural(noun)
+        uncountable = lemma in lx.UNCOUNTABLE_NOUNS or (
+            morph.countability(lemma) == "mass" and lemma not in _MASS_WITH_A
+        )
+        if noun.tag_ == "NN" and uncountable and lemma not in _A_UNCOUNTABLE_OK:
             article = next(
                 (c for c in noun.children if c.dep_ == "det" and c.lower_ in ("a", "an")), None
             )
@@ -1066,10 +1071,98 @@ def _plural_candidates(doc: Doc, sent: Span) -> list[Candidate]:
                     )
             continue
         if noun.tag_ == "NN":
-            found += _singular_after_plural_quantifier(doc, noun)
+            found += _singular_after_plural_quantifier(doc, noun) or _singular_after_of(noun)
         elif noun.tag_ == "NNS":
             found += _plural_after_singular_quantifier(noun)
     return found
+
+
+# Mass nouns (in the lexicon) that take "a" before an adjective or in a common sense:
+# "a good education" is "both" already; these are marked mass but say "a" naturally.
+_MASS_WITH_A = lx.words(
+    """
+    lot few little bit deal number couple while shame pity mess hurry rush fuss living
+    whole half majority minority variety range
+    """
+)
+# Phrases that count what follows: "a lot of places", "one of the reasons", "a few jobs".
+_COUNTING_NOUNS = lx.words("lot lots number couple plenty dozens hundreds thousands millions")
+_COUNTING_DETS = lx.words("one each some many several most all both any none few")
+
+
+def _countable(lemma: str) -> bool:
+    """Certainly a count noun: in the project's list, or marked count only in lemminflect's
+    lexicon, and not one that is also used uncounted ("time", "work")."""
+    if lemma in _MASS_TOO or lemma in lx.UNCOUNTABLE_NOUNS or lemma in lx.INVARIANT_NOUNS:
+        return False
+    return lemma in lx.COUNT_NOUNS or morph.countability(lemma) == "count"
+
+
+def _singular_after_of(noun: P) -> list[Candidate]:
+    """ "a lot of place", "one of my friend", "many of the student": a singular count noun
+    after a phrase that counts several."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "of" or prep.i >= noun.i:
+        return []
+    counter = prep.head
+    low = counter.lower_
+    if low in _COUNTING_NOUNS and counter.tag_ in ("NN", "NNS"):
+        if low == "lot" and not any(c.lower_ == "a" for c in counter.children):
+            return []
+        if low == "number" and not any(c.lower_ == "a" for c in counter.children):
+            return []  # "the number of student ..." is singular
+    elif not (low in _COUNTING_DETS and counter.tag_ in ("CD", "DT", "JJ", "NN")):
+        return []
+    if low in ("one", "each", "some", "any", "all", "most", "none") and not any(
+        c.dep_ in ("det", "poss") for c in noun.children
+    ):
+        return []  # "one of them", "some of it"; "all of Europe" needs a determiner to count
+    if any(
+        c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "this", "that")
+        for c in noun.children
+    ):
+        return []
+    if not noun.is_alpha or (noun.text[:1].isupper() and noun.i != noun.sent.start):
+        return []
+    nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    if nxt is not None and (nxt.pos_ in ("NOUN", "PROPN") or nxt.lower_ in ("'s", "-")):
+        return []  # "a lot of car owners": the head noun comes later
+    if not _countable(noun.lemma_.lower()):
+        return []
+    plural = _pluralisable(noun)
+    if plural is None:
+        return []
+    first = counter.left_edge if counter.left_edge.i >= noun.sent.start else counter
+    return [_replace(first, noun, f"{low} of + singular", noun, plural, "NNS")]
+
+
+def _indefinite_plural(noun: P) -> list[Candidate]:
+    """ "a programs", "an amazing players": a/an before a plural noun."""
+    article = next((c for c in noun.children if c.dep_ == "det" and c.lower_ in ("a", "an")), None)
+    if article is None or article.i > noun.i or not noun.is_alpha:
+        return []
+    lemma = noun.lemma_.lower()
+    if noun.lower_ == lemma or not noun.lower_.endswith("s") or lemma in _EITHER_NUMBER:
+        return []  # "a series", "a means", "a lot"
+    if noun.text[:1].isupper() or lemma in lx.INVARIANT_NOUNS:
+        return []
+    between = noun.doc[article.i + 1 : noun.i]
+    if any(t.tag_ == "CD" or t.lower_ in ("few", "couple", "lot", "-") for t in between):
+        return []  # "a few days", "a two-hours trip"
+    nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    if nxt is not None and (nxt.pos_ in ("NOUN", "PROPN") or nxt.lower_ in ("'s", "-")):
+        return []  # "a sports car": the plural is a modifier
+    if not _countable(lemma):
+        return []
+    return [
+        Candidate(
+            article,
+            noun,
+            f"{article.lower_} + plural",
+            note=f"one {lemma}, or {noun.lower_} without '{article.lower_}'",
+            confident=False,
+        )
+    ]
 
 
 def _replace(first: P, last: P, key: str, target: P, new: str, tag: str | None) -> Candidate:
@@ -1127,9 +1220,15 @@ def _singular_after_plural_quantifier(doc: Doc, noun: P) -> list[Candidate]:
             trigger = head.head
     if trigger is None:
         return []
+    if trigger.lower_ == "both" and (
+        _children(noun, "conj") or any(t.lower_ == "and" for t in noun.doc[noun.i + 1 : noun.i + 5])
+    ):
+        return []  # "both confusion and conflict"
+    a_few = trigger.lower_ == "few"  # its "a" is part of "a few", not the noun's
     if any(
         c.dep_ == "det" and c.lower_ in ("a", "an", "this", "that", "every", "each")
         for c in noun.children
+        if not (a_few and c.lower_ == "a")
     ):
         return []
     plural = _pluralisable(noun)
@@ -1149,6 +1248,10 @@ def _plural_after_singular_quantifier(noun: P) -> list[Candidate]:
         return []
     if det.lower_ == "each" and det.i + 1 < len(det.doc) and det.doc[det.i + 1].lower_ == "other":
         return []  # "each other's appearances"
+    if det.i > 0 and det.doc[det.i - 1].lower_ == "one":
+        return []  # "one another"
+    if any(t.lower_ in ("few", "couple") or t.tag_ == "CD" for t in det.doc[det.i + 1 : noun.i]):
+        return []  # "another few seconds", "every two weeks"
     if any(c.dep_ == "nummod" for c in noun.children):
         return []  # "every two weeks"
     singular = noun.lemma_.lower()
