@@ -255,11 +255,11 @@ def _noun_number(noun: P) -> str | None:
         return None
     if noun.lemma_.lower() in _PARTITIVES:
         return None
-    if any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children) and noun.tag_ == "NN":
+    has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children)
+    if has_of and noun.tag_ == "NN" and not _counts_alone(noun):
         # "the kind of books", "a lot of things": the verb often agrees with the second noun.
         # A noun that is no quantity decides alone: "the price of the tickets are".
-        if not _counts_alone(noun):
-            return None
+        return None
     number = "3sg" if noun.tag_ == "NN" else "pl"
     dets = [
         c for c in noun.children if c.dep_ in ("det", "nummod", "amod", "poss") and c.i < noun.i
