@@ -883,6 +883,11 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
         return False
     lemma = noun.lemma_.lower()
     known = lemma in lx.COUNT_NOUNS and lemma not in _MASS_TOO
+    if not known and _countable(lemma):
+        # A count noun known only from the lexicon: bare after a preposition it is too often
+        # an idiom ("give to charity", "in search of", "at stake"), so there it needs an
+        # adjective that makes it one particular thing ("for long trip").
+        known = noun.dep_ != "pobj" or bool(_children(noun, "amod"))
     definite = lemma in lx.UNIQUE_NOUNS or any(
         a.tag_ == "JJS" or a.lower_ in _DEFINITE_ADJECTIVES for a in _children(noun, "amod")
     )
@@ -958,6 +963,12 @@ def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         if token.lower_ in ("a", "an") and token.dep_ == "det":
             found += _wrong_indefinite(token)
             continue
+        if token.lower_ in ("this", "that") and token.dep_ == "det":
+            found += _demonstrative_number(token)
+            continue
+        if token.lower_ in _POSSESSIVE_FOR:
+            found += _pronoun_for_possessive(token)
+            continue
         if not _needs_determiner(doc, token):
             continue
         first = token.left_edge if token.left_edge.i >= sent.start else token
@@ -985,6 +996,82 @@ def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             )
         )
     return found
+
+
+# Object and possessive pronouns used where a determiner belongs: "for you email", "of them
+# parents", "yours answer".
+_POSSESSIVE_FOR = {"you": "your", "them": "their", "yours": "your", "theirs": "their"}
+# Words after "for you", "with them" that are not a noun it could own.
+_NOT_OWNED = lx.words(
+    """
+    people guys folks all both lot yesterday today tonight tomorrow now too again instead
+    alone first last together anyway though
+    """
+)
+
+
+def _pronoun_for_possessive(pronoun: P) -> list[Candidate]:
+    doc = pronoun.doc
+    if pronoun.i + 1 >= pronoun.sent.end or pronoun.i == pronoun.sent.start:
+        return []
+    noun, before = doc[pronoun.i + 1], doc[pronoun.i - 1]
+    if not noun.is_alpha or noun.lower_ in _NOT_OWNED or noun.text[:1].isupper():
+        return []
+    lemma = noun.lemma_.lower()
+    if lemma in _TIME_UNITS or lemma in lx.PAST_MARKER_UNITS or lemma in _PERIODS:
+        return []  # "for you today", "with them last week"
+    if pronoun.lower_ in ("you", "them"):
+        # After a preposition the pronoun is its object, so a noun right after it is owned:
+        # "for you email". After a verb it may be a first object ("give them money").
+        if before.tag_ != "IN" or before.lower_ in ("than", "like", "as", "that", "if"):
+            return []
+        if noun.tag_ not in ("NN", "NNS") or not _countable(lemma):
+            return []
+        nxt = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+        if nxt is not None and nxt.tag_ in ("VBZ", "VBP", "VBD", "MD"):
+            return []  # "for you, cars are ...": the noun starts a new clause
+    else:
+        if noun.pos_ not in ("NOUN", "VERB") or not morph.is_noun(noun.text):
+            return []
+        if morph.is_adverb(noun.text):
+            return []  # "yours sincerely"
+    want = _POSSESSIVE_FOR[pronoun.lower_]
+    return [
+        Candidate(
+            pronoun,
+            noun,
+            f"{pronoun.lower_} + noun",
+            (pronoun.idx, pronoun.idx + len(pronoun.text), _match_case(want, pronoun.text)),
+            lambda t: t.tag_ == "PRP$",
+        )
+    ]
+
+
+def _demonstrative_number(det: P) -> list[Candidate]:
+    """ "this initiatives", "that books": a singular demonstrative before a plural noun."""
+    noun = det.head
+    if noun.tag_ != "NNS" or noun.i <= det.i or noun.i - det.i > 3:
+        return []
+    lemma = noun.lemma_.lower()
+    if noun.lower_ == lemma or not noun.lower_.endswith("s") or lemma in _EITHER_NUMBER:
+        return []
+    if lemma in lx.INVARIANT_NOUNS or noun.text[:1].isupper():
+        return []
+    nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    if nxt is not None and (nxt.pos_ in ("NOUN", "PROPN") or nxt.lower_ in ("'s", "-")):
+        return []  # "this sports club": the plural is a modifier
+    if any(t.tag_ == "CD" for t in noun.doc[det.i + 1 : noun.i]):
+        return []  # "that 3 hours"
+    want = "these" if det.lower_ == "this" else "those"
+    return [
+        Candidate(
+            det,
+            noun,
+            f"{det.lower_} + plural",
+            (det.idx, det.idx + len(det.text), _match_case(want, det.text)),
+            lambda t: t.lower_ == want,
+        )
+    ]
 
 
 def _wrong_indefinite(article: P) -> list[Candidate]:
@@ -1095,7 +1182,18 @@ def _countable(lemma: str) -> bool:
     lexicon, and not one that is also used uncounted ("time", "work")."""
     if lemma in _MASS_TOO or lemma in lx.UNCOUNTABLE_NOUNS or lemma in lx.INVARIANT_NOUNS:
         return False
-    return lemma in lx.COUNT_NOUNS or morph.countability(lemma) == "count"
+    if lemma in lx.COUNT_NOUNS:
+        return True
+    # "nothing", "someone" and "mine" are count nouns in the lexicon but pronouns here.
+    return morph.countability(lemma) == "count" and lemma not in _PRONOUN_NOUNS
+
+
+_PRONOUN_NOUNS = lx.words(
+    """
+    nothing nobody someone somebody anyone anybody everyone everybody something anything
+    everything one none mine yours ours theirs hers half no-one
+    """
+)
 
 
 def _singular_after_of(noun: P) -> list[Candidate]:
