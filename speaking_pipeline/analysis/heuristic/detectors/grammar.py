@@ -615,25 +615,43 @@ def _sentence_past_marker(sent: Span) -> bool:
     ago, when I was young."""
     words = [t.lower_ for t in sent]
     for i, word in enumerate(words):
-        if word in ("yesterday", "ago"):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if word in ("yesterday", "ago", "childhood"):
             return True
-        if word == "last" and i + 1 < len(words) and words[i + 1] in _PAST_UNITS:
+        if word == "last" and nxt in _PAST_UNITS:
             return True
         if word in ("when", "as") and any(w in ("was", "were") for w in words[i + 1 : i + 4]):
+            return True
+        # A narrative's own time words: "that day", "the next morning", "in those days",
+        # "three years later".
+        if word == "that" and nxt in _NARRATIVE_UNITS and (i == 0 or words[i - 1] != "for"):
+            return True
+        if word in ("next", "following") and i > 0 and words[i - 1] == "the":
+            if nxt in _NARRATIVE_UNITS:
+                return True
+        if word == "those" and nxt in ("days", "years", "times"):
+            return True
+        if word == "later" and i > 0 and words[i - 1] in _NARRATIVE_UNITS | _PLURAL_UNITS:
             return True
     return False
 
 
-def _present_verb(verb: P) -> bool:
+_NARRATIVE_UNITS = lx.words("day night morning evening afternoon week weekend summer winter year")
+_PLURAL_UNITS = lx.words("days weeks months years hours minutes")
+
+
+def _present_verb(verb: P, past_time: bool = False) -> bool:
+    """A present form with a subject of its own. `past_time`: the sentence names a past time,
+    so habit words ("always", "every day") describe past habits and do not make it present."""
     if verb.dep_ == "aux" and verb.lemma_.lower() == "do" and verb.tag_ in ("VBP", "VBZ"):
         # "we don't go": the tense is on "do".
-        return verb.head.tag_ == "VB" and _present_verb_clause(verb.head)
+        return verb.head.tag_ == "VB" and _present_verb_clause(verb.head, past_time)
     if verb.tag_ not in ("VBP", "VBZ", "VB") or verb.dep_ in ("aux", "auxpass"):
         return False
-    return _present_verb_clause(verb)
+    return _present_verb_clause(verb, past_time)
 
 
-def _present_verb_clause(verb: P) -> bool:
+def _present_verb_clause(verb: P, past_time: bool = False) -> bool:
     if verb.tag_ == "VB" and not _plain_finite(verb) and not _do_support(verb):
         return False
     if verb.text.startswith("'") or (_children(verb, "aux", "auxpass") and not _do_support(verb)):
@@ -641,7 +659,7 @@ def _present_verb_clause(verb: P) -> bool:
     subject = _subject_of(verb)
     if subject is None or subject.lower_ in ("you", "one", "there"):
         return False
-    return not (_clause_words(verb) & _PRESENT_CUES)
+    return not (_clause_words(verb) & (lx.PRESENT_MARKERS if past_time else _PRESENT_CUES))
 
 
 def _personal_subject(verb: P) -> bool:
@@ -696,10 +714,10 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     if any(t.text in ('"', "“", "”") for t in sent):
         return found  # dialogue keeps its own tense
     past_here = sum(1 for t in sent if _finite_past(t) and t.dep_ not in ("aux", "auxpass"))
-    presents = [t for t in sent if _present_verb(t)]
+    marked = _sentence_past_marker(sent)
+    presents = [t for t in sent if _present_verb(t, past_time=marked)]
     story = _is_story(doc)
     framed = sent.doc is doc.parsed and sent.start in _past_frames(doc)
-    marked = _sentence_past_marker(sent)
     for verb in presents:
         if not morph.is_known(verb.text) or _do_support(verb):
             continue  # a verb with "do" is judged through its "do"
@@ -1407,7 +1425,99 @@ _COLLOCATIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("reason", "NOUN", ("of",), "the reason for"),
     ("congratulations", "NOUN", ("for",), "congratulations on"),
 )
+# Collocations whose head word is also common in another part of speech ("the lack of" is
+# right, "they lack of" is not): the parse must give the head this part of speech.
+_TAGGED_COLLOCATIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("dream", "VERB", ("with", "in", "on"), "dream of / dream about"),
+    ("assist", "VERB", ("to",), "attend (no preposition)"),
+    ("contact", "VERB", ("with", "to"), "contact (no preposition)"),
+    ("laugh", "VERB", ("of",), "laugh at"),
+    ("protect", "VERB", ("of",), "protect from"),
+    ("worry", "VERB", ("of",), "worry about"),
+    ("comment", "VERB", ("about",), "comment on"),
+    ("congratulate", "VERB", ("for",), "congratulate on"),
+    ("divide", "VERB", ("in",), "divide into"),
+    ("lack", "VERB", ("of",), "lack (no preposition)"),
+    ("invest", "VERB", ("on",), "invest in"),
+    ("specialise", "VERB", ("on",), "specialise in"),
+    ("specialize", "VERB", ("on",), "specialize in"),
+    ("believe", "VERB", ("on",), "believe in"),
+    ("count", "VERB", ("with",), "count on"),
+    ("explain", "VERB", ("about",), "explain (no preposition)"),
+    ("describe", "VERB", ("about",), "describe (no preposition)"),
+    ("request", "VERB", ("for",), "request (no preposition)"),
+    ("approach", "VERB", ("to",), "approach (no preposition)"),
+    ("access", "VERB", ("to",), "access (no preposition)"),
+    ("resemble", "VERB", ("to", "with"), "resemble (no preposition)"),
+    ("accompany", "VERB", ("with",), "accompany (no preposition)"),
+    ("obey", "VERB", ("to",), "obey (no preposition)"),
+    ("visit", "VERB", ("to",), "visit (no preposition)"),
+    ("phone", "VERB", ("to",), "phone (no preposition)"),
+    ("tell", "VERB", ("to",), "tell someone (no preposition)"),
+    ("join", "VERB", ("to",), "join (no preposition)"),
+    ("attend", "VERB", ("at", "in"), "attend (no preposition)"),
+    ("answer", "VERB", ("to", "at"), "answer (no preposition)"),
+    ("excited", "ADJ", ("with",), "excited about"),
+    ("worried", "ADJ", ("of",), "worried about"),
+    ("jealous", "ADJ", ("on", "from"), "jealous of"),
+    ("ashamed", "ADJ", ("for", "from"), "ashamed of"),
+    ("surprised", "ADJ", ("for", "of"), "surprised at / surprised by"),
+    ("disappointed", "ADJ", ("from", "of"), "disappointed with / disappointed by"),
+    ("pleased", "ADJ", ("of", "from"), "pleased with"),
+    ("crazy", "ADJ", ("of", "for"), "crazy about"),
+    ("close", "ADJ", ("of",), "close to"),
+    ("rich", "ADJ", ("of",), "rich in"),
+    ("dependent", "ADJ", ("of", "from"), "dependent on"),
+    ("involved", "ADJ", ("on",), "involved in"),
+    ("good", "ADJ", ("on",), "good at"),
+    ("bad", "ADJ", ("on",), "bad at"),
+    ("interest", "NOUN", ("for", "about"), "interest in"),
+    ("access", "NOUN", ("at", "for"), "access to"),
+    ("damage", "NOUN", ("for", "at"), "damage to"),
+    ("addiction", "NOUN", ("of", "on", "with"), "addiction to"),
+    ("contribution", "NOUN", ("in",), "contribution to"),
+    ("dependence", "NOUN", ("of", "from"), "dependence on"),
+    ("example", "NOUN", ("for",), "an example of"),
+    ("cause", "NOUN", ("for",), "the cause of"),
+    ("married", "VERB", ("with",), "married to"),
+)
 _FIXED: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("for", "the", "other", "hand"), "on the other hand"),
+    (("at", "the", "other", "hand"), "on the other hand"),
+    (("by", "the", "other", "hand"), "on the other hand"),
+    (("in", "my", "point", "of", "view"), "from my point of view"),
+    (("on", "my", "point", "of", "view"), "from my point of view"),
+    (("in", "the", "other", "side"), "on the other side"),
+    (("on", "the", "beginning"), "at the beginning"),
+    (("at", "the", "first", "time"), "for the first time"),
+    (("in", "the", "first", "time"), "the first time / at first"),
+    (("at", "tv"), "on TV"),
+    (("on", "my", "free", "time"), "in my free time"),
+    (("on", "my", "spare", "time"), "in my spare time"),
+    (("at", "my", "free", "time"), "in my free time"),
+    (("at", "my", "spare", "time"), "in my spare time"),
+    (("by", "example"), "for example"),
+    (("in", "contrary"), "on the contrary"),
+    (("since", "long", "time"), "for a long time"),
+    (("since", "a", "long", "time"), "for a long time"),
+    (("in", "the", "party"), "at the party"),
+    (("in", "love", "of"), "in love with"),
+    (("forward", "for"), "look forward to"),
+    (("take", "part", "of"), "take part in"),
+    (("takes", "part", "of"), "take part in"),
+    (("took", "part", "of"), "take part in"),
+    (("taking", "part", "of"), "take part in"),
+    (("pay", "attention", "on"), "pay attention to"),
+    (("pay", "attention", "at"), "pay attention to"),
+    (("paid", "attention", "on"), "pay attention to"),
+    (("paying", "attention", "on"), "pay attention to"),
+    (("go", "to", "shopping"), "go shopping"),
+    (("went", "to", "shopping"), "went shopping"),
+    (("going", "to", "shopping"), "going shopping"),
+    (("go", "to", "swimming"), "go swimming"),
+    (("went", "to", "swimming"), "went swimming"),
+    (("go", "to", "fishing"), "go fishing"),
+    (("went", "to", "fishing"), "went fishing"),
     (("on", "my", "opinion"), "in my opinion"),
     (("in", "the", "other", "hand"), "on the other hand"),
     (("in", "the", "same", "time"), "at the same time"),
@@ -1490,6 +1600,50 @@ def _collocation_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     return index
 
 
+@lru_cache(maxsize=1)
+def _tagged_index() -> dict[str, list[tuple[str, tuple[str, ...], str]]]:
+    """Every inflected form of a head word -> (part of speech, wrong prepositions, fix)."""
+    index: dict[str, list[tuple[str, tuple[str, ...], str]]] = {}
+    for lemma, pos, wrong, right in _TAGGED_COLLOCATIONS:
+        forms = {lemma}
+        if pos == "VERB":
+            for tag in ("VBZ", "VBD", "VBG", "VBN", "VBP"):
+                form = morph.inflect(lemma, tag)
+                if form:
+                    forms.add(form)
+        elif pos == "NOUN":
+            plural = morph.inflect(lemma, "NNS")
+            if plural:
+                forms.add(plural)
+        for form in forms:
+            index.setdefault(form, []).append((pos, wrong, right))
+    return index
+
+
+def _parsed_pos(doc: Doc, token: Token) -> str | None:
+    span = doc.parsed.char_span(token.start, token.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    pos = span[0].pos_
+    if pos == "AUX":
+        return "VERB"
+    if pos == "VERB" and span[0].tag_ == "VBN":
+        return "ADJ" if span[0].dep_ in ("acomp", "amod", "oprd") else "VERB"
+    return pos
+
+
+def _tagged_collocations(doc: Doc, token: Token, after: Token) -> list[Hit]:
+    found: list[Hit] = []
+    for pos, wrong, right in _tagged_index().get(token.norm, ()):
+        if after.norm not in wrong:
+            continue
+        parsed = _parsed_pos(doc, token)
+        if parsed != pos and not (pos == "ADJ" and parsed == "VERB" and token.norm.endswith("ed")):
+            continue
+        found.append(Hit(token.index, after.index, f"{token.norm} {after.norm}", right))
+    return found
+
+
 def preposition(doc: Doc) -> Detection | None:
     hits: list[Hit] = []
     index = _collocation_index()
@@ -1500,6 +1654,7 @@ def preposition(doc: Doc) -> Detection | None:
         for wrong, right in index.get(token.norm, ()):
             if after.norm in wrong and not _collocation_exempt(doc, token, after):
                 hits.append(Hit(token.index, after.index, f"{token.norm} {after.norm}", right))
+        hits += _tagged_collocations(doc, token, after)
         hits += _missing_preposition(doc, token, after)
         for phrase, right in _fixed_index().get(token.norm, ()):
             if doc.norms(token.index, len(phrase)) == phrase:
@@ -1572,6 +1727,11 @@ def _missing_preposition(doc: Doc, token: Token, after: Token) -> list[Hit]:
             return [Hit(token.index, after.index, "listen + object", fix)]
     if lemma == "explain" and after.norm in ("me", "him", "her", "us", "them"):
         return [Hit(token.index, after.index, "explain + person", f"{token.text} to {after.text}")]
+    if lemma in ("reply", "listen") and after.norm in ("me", "him", "us", "them"):
+        return [Hit(token.index, after.index, f"{lemma} + person", f"{token.text} to {after.text}")]
+    if lemma == "say" and after.norm in ("me", "him", "us", "them"):
+        # "she said me": "said to me", or "told me".
+        return [Hit(token.index, after.index, "say + person", f"{token.text} to {after.text}")]
     if lemma == "wait" and after.norm in _PREP_OBJECT and after.norm != "a":
         nxt = doc.next(after)
         if nxt is None or nxt.norm not in _WAIT_OK:
