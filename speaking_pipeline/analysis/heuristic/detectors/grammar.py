@@ -183,7 +183,12 @@ def _number(subject: P, verb: P) -> str | None:
         links = {c.lower_ for c in _children(subject, "cc")}
         # "Tom and Anna", "my sister and her friends": plural whatever each part is.
         nominal = all(c.pos_ in ("NOUN", "PROPN", "PRON") for c in (subject, *conj))
-        return "pl" if links == {"and"} and nominal else None
+        if links != {"and"} or not nominal:
+            return None
+        attr = next((c for c in verb.children if c.dep_ == "attr" and c.tag_ == "NN"), None)
+        if attr is not None and any(c.lower_ in ("a", "an") for c in attr.children):
+            return None  # "fish and chips is a dish": one thing named by two words
+        return "pl"
     if subject.tag_ == "PRP":
         before = subject.doc[subject.i - 1] if subject.i > subject.sent.start else None
         if before is not None and before.pos_ == "ADP":
@@ -211,6 +216,7 @@ _SINGULAR_ANTECEDENTS = lx.words(
     child student teacher friend thing something anything everything nothing
     """
 )
+_AMOUNTS = lx.words("lot number couple")
 # Nouns whose "of" phrase, not the noun itself, often decides the verb: "a third of the
 # students are", "the majority of people think".
 _PARTITIVES = lx.words("third quarter fifth tenth dozen proportion percentage share")
@@ -230,6 +236,16 @@ def _antecedent_number(pronoun: P, verb: P) -> str | None:
     low = antecedent.lower_
     if low in _IRREGULAR_PLURALS or low == "those":
         return "pl"
+    if antecedent.i == pronoun.i - 1 and not _children(antecedent, "conj"):
+        # "the songs which was", "a problem that need": the noun right before the pronoun,
+        # when its form shows its number and it is not a kind or an amount.
+        if low in _EITHER_NUMBER or antecedent.lemma_.lower() in _EITHER_NUMBER:
+            return None
+        regular = antecedent.lower_ != antecedent.lemma_.lower() and low.endswith("s")
+        if antecedent.tag_ == "NNS" and regular and _countable(antecedent.lemma_.lower()):
+            return "pl"
+        if antecedent.tag_ == "NN" and _countable(low) and not low.endswith("s"):
+            return "3sg"
     if antecedent.tag_ != "NN" or low not in _SINGULAR_ANTECEDENTS:
         return None
     dets = {c.lower_ for c in antecedent.children if c.dep_ == "det"}
@@ -245,7 +261,19 @@ def _noun_number(noun: P) -> str | None:
     irregular plural ("people"), a possessive ("my boss"), or, with "the" or no determiner,
     from a regular form ("the teacher ask": whether "teachers" or "asks" was meant, the two
     disagree). Nouns of either number (team, series, news) give None."""
-    if noun.tag_ not in ("NN", "NNS") or noun.lemma_.lower() in _EITHER_NUMBER:
+    if noun.tag_ not in ("NN", "NNS"):
+        return None
+    if noun.lemma_.lower() in _AMOUNTS and any(c.lower_ == "a" for c in noun.children):
+        # "a lot of people goes": the noun after "of" gives the number.
+        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        counted = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+        if counted is not None and (
+            counted.lower_ in _IRREGULAR_PLURALS
+            or (counted.tag_ == "NNS" and counted.lower_ != counted.lemma_.lower())
+        ):
+            return "pl"
+        return None
+    if noun.lemma_.lower() in _EITHER_NUMBER:
         return None
     if noun.lower_ in _EITHER_NUMBER or noun.lemma_.lower() == "folk":
         return None
@@ -278,7 +306,7 @@ def _noun_number(noun: P) -> str | None:
         return "3sg"  # "the information are": no plural to choose instead
     if noun.lemma_.lower() in lx.INVARIANT_NOUNS:
         return None
-    if any(c.dep_ == "det" and c.lower_ == "the" for c in dets) or not dets:
+    if not any(c.dep_ in ("det", "poss", "nummod") and c.lower_ != "the" for c in dets):
         # "the teacher ask", "the students likes": whichever word the learner meant to change,
         # subject and verb disagree. A regular ending shows the number; forms that may be
         # read either way ("series", "the fish") were excluded above.
@@ -443,8 +471,11 @@ def _misread_subject(subject: P, verb: P) -> bool:
         return True
     # An "and" before a pronoun starts a new clause ("and he teach us"), not a subject.
     reach = start if subject.tag_ in ("PRP", "DT") else start - 2
+    # An "and" inside the subject's own "of" phrase is fine: "the benefits of A and B is".
+    inner = {t.i for p in _children(subject, "prep") for t in p.subtree}
     if not _children(subject, "conj") and any(
-        t.lower_ in ("and", "or", "&") for t in doc[max(verb.sent.start, reach) : verb.i]
+        t.lower_ in ("and", "or", "&") and t.i not in inner
+        for t in doc[max(verb.sent.start, reach) : verb.i]
     ):
         return True
     before = doc[start - 1] if start > verb.sent.start else None
@@ -626,9 +657,9 @@ def _sentence_past_marker(sent: Span) -> bool:
         # "three years later".
         if word == "that" and nxt in _NARRATIVE_UNITS and (i == 0 or words[i - 1] != "for"):
             return True
-        if word in ("next", "following") and i > 0 and words[i - 1] == "the":
-            if nxt in _NARRATIVE_UNITS:
-                return True
+        after_the = i > 0 and words[i - 1] == "the"
+        if word in ("next", "following") and after_the and nxt in _NARRATIVE_UNITS:
+            return True
         if word == "those" and nxt in ("days", "years", "times"):
             return True
         if word == "later" and i > 0 and words[i - 1] in _NARRATIVE_UNITS | _PLURAL_UNITS:
