@@ -772,11 +772,14 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             # "we booked a table and we eat there": the first verb sets the time.
             if _children(clause.head, "aux") or clause.head.dep_ in ("ccomp", "relcl", "xcomp"):
                 continue
-        elif (
+        elif _personal_subject(clause) and (
             (past_here >= 2 and len(presents) == 1)
-            or (framed and (main or clause.dep_ == "advcl") and _personal_subject(clause))
+            or (framed and (main or clause.dep_ == "advcl"))
             or (story and (main or clause.dep_ == "advcl"))
         ):
+            # Read from the time of the story, not of the clause: only for the narrator or a
+            # character. "The disease infects the cow" or "a magician uses a dove" states how
+            # things are, and a book's plot is told in the present.
             confident = False
         else:
             continue
