@@ -1021,6 +1021,13 @@ def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         if token.lower_ in _POSSESSIVE_FOR:
             found += _pronoun_for_possessive(token)
             continue
+        if token.lower_ == "such":
+            found += _such_without_a(token)
+            continue
+        part = _part_without_the(token) if token.lower_ in _PART_NOUNS else []
+        if part:
+            found += part
+            continue
         if not _needs_determiner(doc, token):
             continue
         first = token.left_edge if token.left_edge.i >= sent.start else token
@@ -1122,6 +1129,64 @@ def _demonstrative_number(det: P) -> list[Candidate]:
             f"{det.lower_} + plural",
             (det.idx, det.idx + len(det.text), _match_case(want, det.text)),
             lambda t: t.lower_ == want,
+        )
+    ]
+
+
+# Nouns naming a part of something, which take "the" before "of": "in the middle of".
+# Not "front", "top", "back", "inside", "outside": "in front of", "on top of" are idioms.
+_PART_NOUNS = lx.words("middle end beginning bottom centre center rest edge start surface")
+
+
+def _part_without_the(noun: P) -> list[Candidate]:
+    """ "in middle of the city", "at end of the day": a part noun before "of" with no
+    determiner takes "the"."""
+    doc = noun.doc
+    nxt = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+    before = doc[noun.i - 1] if noun.i > noun.sent.start else None
+    if nxt is None or nxt.lower_ != "of" or before is None:
+        return []
+    if before.tag_ not in ("IN", "VB", "VBD", "VBP", "VBZ", "VBG") or before.lower_ in ("of", "by"):
+        return []  # "the end of" has its article; "by end of day" is a set phrase
+    if any(c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in noun.children):
+        return []
+    if noun.text[:1].isupper():
+        return []
+    article = "the"
+    return [
+        Candidate(
+            before,
+            noun,
+            f"no article: {noun.lower_} of",
+            (noun.idx, noun.idx, f"{article} "),
+            lambda t: t.dep_ == "det" and t.lower_ == "the",
+        )
+    ]
+
+
+def _such_without_a(such: P) -> list[Candidate]:
+    """ "such problem", "such good idea": "such" before a singular count noun needs a/an."""
+    doc = such.doc
+    i = such.i + 1
+    while i < such.sent.end and doc[i].tag_ in ("JJ", "RB") and doc[i].lower_ not in ("as",):
+        i += 1
+    if i >= such.sent.end or i - such.i > 3:
+        return []
+    noun = doc[i]
+    if noun.tag_ != "NN" or not _countable(noun.lemma_.lower()):
+        return []
+    nxt = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+    if nxt is not None and nxt.tag_ in ("NN", "NNS"):
+        return []  # "such college students": the head noun comes later
+    first = doc[such.i + 1]
+    article = indefinite_article(first.text)
+    return [
+        Candidate(
+            such,
+            noun,
+            f"such + {noun.lower_}",
+            (first.idx, first.idx, f"{article} "),
+            lambda t: t.dep_ == "det" and t.lower_ in ("a", "an"),
         )
     ]
 
