@@ -1600,6 +1600,10 @@ _FIXED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("since", "long", "time"), "for a long time"),
     (("since", "a", "long", "time"), "for a long time"),
     (("in", "the", "party"), "at the party"),
+    (("for", "my", "opinion"), "in my opinion"),
+    (("to", "my", "opinion"), "in my opinion"),
+    (("at", "my", "opinion"), "in my opinion"),
+    (("in", "christmas"), "at Christmas"),
     (("in", "love", "of"), "in love with"),
     (("forward", "for"), "look forward to"),
     (("take", "part", "of"), "take part in"),
@@ -1840,10 +1844,55 @@ def _missing_preposition(doc: Doc, token: Token, after: Token) -> list[Hit]:
     return []
 
 
+_MONTHS = lx.words(
+    "january february march april june july august september october november december"
+)
+_SEASONS = lx.words("summer winter spring autumn")
+_CLOCK = lx.words("o'clock oclock am pm a.m. p.m.")
+_STOPS = lx.PREPOSITIONS | lx.words("every each and or but because")
+_TRANSPORT = lx.words("bus car train plane taxi bike bicycle metro subway tube coach boat ship")
+# Verbs that take their person directly: "ask him", not "ask to him".
+_DIRECT_PERSON = lx.words("ask tell call phone answer contact invite thank marry")
+_PERSONS = lx.words("me him her us them")
+
+
 def _time_prepositions(doc: Doc, token: Token, after: Token) -> list[Hit]:
     norm = token.norm
+    following = doc.next(after)
     if norm in ("in", "at") and after.norm in _DAYS:
         return [Hit(token.index, after.index, f"{norm} + day", f"on {after.text}")]
+    if norm in ("on", "at") and after.norm in _MONTHS:
+        if following is None or not (following.norm.isdigit() or following.norm[:1].isdigit()):
+            return [Hit(token.index, after.index, f"{norm} + month", f"in {after.text}")]
+    if norm in ("in", "on") and (after.norm.isdigit() or after.norm in lx.NUMBER_WORDS):
+        if following is not None and following.norm in _CLOCK:
+            fix = f"at {after.text} {following.text}"
+            return [Hit(token.index, following.index, f"{norm} + clock time", fix)]
+    if norm in ("at", "on") and after.norm in _SEASONS and not after.comma_before:
+        if following is None or after.comma_after or not morph.is_noun(following.norm):
+            return [Hit(token.index, after.index, f"{norm} + season", f"in {after.text}")]
+    if norm == "with" and after.norm in _TRANSPORT and not after.comma_after:
+        if following is None or not morph.is_noun(following.norm) or following.norm in _STOPS:
+            return [Hit(token.index, after.index, "with + transport", f"by {after.text}")]
+    if norm == "from" and (after.norm.isdigit() or after.norm in lx.NUMBER_WORDS):
+        # "I live here from three years": a length of time takes "for".
+        rest = doc.norms(after.index + 1, 3)
+        if (
+            following is not None
+            and following.norm in _PERIODS
+            and not ({"to", "until"} & set(rest))
+        ):
+            fix = f"for {after.text} {following.text}"
+            return [Hit(token.index, following.index, "from + period", fix)]
+    lemma = morph.verb_lemma(norm)
+    if lemma in _DIRECT_PERSON and after.norm == "to" and following is not None:
+        if following.norm in _PERSONS and not after.comma_after:
+            fix = f"{token.text} {following.text}"
+            return [Hit(token.index, following.index, f"{lemma} to + person", fix)]
+    if lemma == "agree" and after.norm == "to" and following is not None:
+        if following.norm in _PERSONS | {"you"}:
+            fix = f"{token.text} with {following.text}"
+            return [Hit(token.index, following.index, "agree to + person", fix)]
     if norm in ("on", "at") and re.fullmatch(r"(19|20)\d\d", after.norm):
         return [Hit(token.index, after.index, f"{norm} + year", f"in {after.text}")]
     if norm in ("since", "during"):
