@@ -1859,40 +1859,43 @@ _PERSONS = lx.words("me him her us them")
 def _time_prepositions(doc: Doc, token: Token, after: Token) -> list[Hit]:
     norm = token.norm
     following = doc.next(after)
+    number = after.norm.isdigit() or after.norm in lx.NUMBER_WORDS
     if norm in ("in", "at") and after.norm in _DAYS:
         return [Hit(token.index, after.index, f"{norm} + day", f"on {after.text}")]
-    if norm in ("on", "at") and after.norm in _MONTHS:
-        if following is None or not (following.norm.isdigit() or following.norm[:1].isdigit()):
-            return [Hit(token.index, after.index, f"{norm} + month", f"in {after.text}")]
-    if norm in ("in", "on") and (after.norm.isdigit() or after.norm in lx.NUMBER_WORDS):
-        if following is not None and following.norm in _CLOCK:
-            fix = f"at {after.text} {following.text}"
-            return [Hit(token.index, following.index, f"{norm} + clock time", fix)]
-    if norm in ("at", "on") and after.norm in _SEASONS and not after.comma_before:
-        if following is None or after.comma_after or not morph.is_noun(following.norm):
-            return [Hit(token.index, after.index, f"{norm} + season", f"in {after.text}")]
-    if norm == "with" and after.norm in _TRANSPORT and not after.comma_after:
-        if following is None or not morph.is_noun(following.norm) or following.norm in _STOPS:
-            return [Hit(token.index, after.index, "with + transport", f"by {after.text}")]
-    if norm == "from" and (after.norm.isdigit() or after.norm in lx.NUMBER_WORDS):
-        # "I live here from three years": a length of time takes "for".
-        rest = doc.norms(after.index + 1, 3)
-        if (
-            following is not None
-            and following.norm in _PERIODS
-            and not ({"to", "until"} & set(rest))
-        ):
-            fix = f"for {after.text} {following.text}"
-            return [Hit(token.index, following.index, "from + period", fix)]
+    dated = following is not None and following.norm[:1].isdigit()  # "on January 5"
+    if norm in ("on", "at") and after.norm in _MONTHS and not dated:
+        return [Hit(token.index, after.index, f"{norm} + month", f"in {after.text}")]
+    if norm in ("in", "on") and number and following is not None and following.norm in _CLOCK:
+        fix = f"at {after.text} {following.text}"
+        return [Hit(token.index, following.index, f"{norm} + clock time", fix)]
+    # "at summer camp" is right: the season must not modify a noun.
+    modifier = following is not None and not after.comma_after and morph.is_noun(following.norm)
+    if norm in ("at", "on") and after.norm in _SEASONS and not modifier:
+        return [Hit(token.index, after.index, f"{norm} + season", f"in {after.text}")]
+    vehicle = modifier and following is not None and following.norm not in _STOPS
+    if norm == "with" and after.norm in _TRANSPORT and not after.comma_after and not vehicle:
+        return [Hit(token.index, after.index, "with + transport", f"by {after.text}")]
+    # "I live here from three years": a length of time takes "for" ("from 9 to 5" is right).
+    span = set(doc.norms(after.index + 1, 3))
+    period = following is not None and following.norm in _PERIODS
+    if (
+        norm == "from"
+        and number
+        and period
+        and following is not None
+        and not ({"to", "until", "till"} & span)
+    ):
+        fix = f"for {after.text} {following.text}"
+        return [Hit(token.index, following.index, "from + period", fix)]
     lemma = morph.verb_lemma(norm)
-    if lemma in _DIRECT_PERSON and after.norm == "to" and following is not None:
-        if following.norm in _PERSONS and not after.comma_after:
-            fix = f"{token.text} {following.text}"
-            return [Hit(token.index, following.index, f"{lemma} to + person", fix)]
-    if lemma == "agree" and after.norm == "to" and following is not None:
-        if following.norm in _PERSONS | {"you"}:
-            fix = f"{token.text} with {following.text}"
-            return [Hit(token.index, following.index, "agree to + person", fix)]
+    person = following is not None and following.norm in _PERSONS and after.norm == "to"
+    if person and following is not None and lemma in _DIRECT_PERSON and not after.comma_after:
+        fix = f"{token.text} {following.text}"
+        return [Hit(token.index, following.index, f"{lemma} to + person", fix)]
+    agreed = lemma == "agree" and after.norm == "to"
+    if agreed and following is not None and following.norm in _PERSONS | {"you"}:
+        fix = f"{token.text} with {following.text}"
+        return [Hit(token.index, following.index, "agree to + person", fix)]
     if norm in ("on", "at") and re.fullmatch(r"(19|20)\d\d", after.norm):
         return [Hit(token.index, after.index, f"{norm} + year", f"in {after.text}")]
     if norm in ("since", "during"):
