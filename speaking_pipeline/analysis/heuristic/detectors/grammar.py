@@ -1422,7 +1422,10 @@ def _singular_after_plural_quantifier(doc: Doc, noun: P) -> list[Candidate]:
             child.lower_ in _PLURAL_QUANTIFIERS
             and child.dep_ in ("amod", "det")
             and (
-                (child.lower_ == "few" and any(c.lower_ == "a" for c in noun.children))
+                (
+                    child.lower_ == "few"
+                    and any(c.lower_ == "a" for c in (*noun.children, *child.children))
+                )
                 or child.lower_ != "few"
             )
         ):
@@ -1873,7 +1876,7 @@ def _time_prepositions(doc: Doc, token: Token, after: Token) -> list[Hit]:
     if norm in ("at", "on") and after.norm in _SEASONS and not modifier:
         return [Hit(token.index, after.index, f"{norm} + season", f"in {after.text}")]
     vehicle = modifier and following is not None and following.norm not in _STOPS
-    if norm == "with" and after.norm in _TRANSPORT and not after.comma_after and not vehicle:
+    if norm == "with" and after.norm in _TRANSPORT and not vehicle:
         return [Hit(token.index, after.index, "with + transport", f"by {after.text}")]
     # "I live here from three years": a length of time takes "for" ("from 9 to 5" is right).
     span = set(doc.norms(after.index + 1, 3))
