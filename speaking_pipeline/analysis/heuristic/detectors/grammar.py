@@ -232,7 +232,7 @@ def _antecedent_number(pronoun: P, verb: P) -> str | None:
     if antecedent.i >= pronoun.i or antecedent.i < pronoun.i - 3:
         return None  # "the mother of the children who ...": too far to be sure
     if antecedent.dep_ == "pobj" and pronoun.lower_ != "who":
-        return None  # "fear among people which has ...": "which" may go with the first noun
+        return None  # "the noise from cars which is ...": "which" may go with the first noun
     low = antecedent.lower_
     if low in _IRREGULAR_PLURALS or low == "those":
         return "pl"
@@ -460,10 +460,10 @@ def _there_is_plural(verb: P) -> list[Candidate]:
 
 def _misread_subject(subject: P, verb: P) -> bool:
     """Signs that the parse paired words that do not belong together, so their number says
-    nothing: a verb or a comma between them ("we need to remember technology is"), an "and"
-    the parse left out of the subject ("the family and the monarchy is"), a subject that is
-    the object of the verb before it ("see you soon, kisses"), or a capital in mid-sentence
-    where a full stop is missing ("Yours faithfully ... Does")."""
+    nothing: a verb or a comma between them ("they hope to prove science is"), an "and"
+    the parse left out of the subject ("the school and the church is"), a subject that is
+    the object of the verb before it ("call you soon, thanks"), or a capital in mid-sentence
+    where a full stop is missing ("Best wishes Anna Does ...")."""
     doc = subject.doc
     start = subject.left_edge.i
     between = doc[subject.i + 1 : verb.i]
@@ -493,7 +493,7 @@ def _misread_subject(subject: P, verb: P) -> bool:
         and not _children(subject, "det", "poss", "nummod")
         and any(c.dep_ == "attr" and c.tag_ == "NN" for c in verb.children)
     ):
-        return True  # "Drugs is a topic ...": a plural naming a subject, not a number
+        return True  # "Elections is a hard topic": a plural naming a subject, not a number
     return subject.lower_ in ("thanks", "yours")
 
 
@@ -778,7 +778,7 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             or (story and (main or clause.dep_ == "advcl"))
         ):
             # Read from the time of the story, not of the clause: only for the narrator or a
-            # character. "The disease infects the cow" or "a magician uses a dove" states how
+            # character. "The virus spreads in winter" or "a chef uses salt" states how
             # things are, and a book's plot is told in the present.
             confident = False
         else:
@@ -1441,7 +1441,7 @@ def _singular_after_plural_quantifier(doc: Doc, noun: P) -> list[Candidate]:
     if trigger.lower_ == "both" and (
         _children(noun, "conj") or any(t.lower_ == "and" for t in noun.doc[noun.i + 1 : noun.i + 5])
     ):
-        return []  # "both confusion and conflict"
+        return []  # "both fear and anger"
     a_few = trigger.lower_ == "few"  # its "a" is part of "a few", not the noun's
     if any(
         c.dep_ == "det" and c.lower_ in ("a", "an", "this", "that", "every", "each")
@@ -1469,7 +1469,7 @@ def _plural_after_singular_quantifier(noun: P) -> list[Candidate]:
     if det.i > 0 and det.doc[det.i - 1].lower_ == "one":
         return []  # "one another"
     if any(t.lower_ in ("few", "couple") or t.tag_ == "CD" for t in det.doc[det.i + 1 : noun.i]):
-        return []  # "another few seconds", "every two weeks"
+        return []  # "another few hours", "every two weeks"
     if any(c.dep_ == "nummod" for c in noun.children):
         return []  # "every two weeks"
     singular = noun.lemma_.lower()
