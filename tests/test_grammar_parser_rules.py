@@ -266,3 +266,25 @@ def test_countability_comes_from_the_lexicon() -> None:
     assert morph.countability("furniture") == "mass"
     assert morph.countability("time") == "both"
     assert morph.countability("qwzx") is None
+
+
+def test_the_fast_attribute_ruler_annotates_like_spacys() -> None:
+    # The loaded pipeline replaces spaCy's AttributeRuler (a sixth of the parse time) with a
+    # direct evaluation of the same patterns; every token must come out the same.
+    import spacy
+
+    reference = spacy.load(parser.model_dir(), exclude=["ner"])
+    fast = parser.load()
+    assert type(fast.get_pipe("attribute_ruler")).__name__ == "FastAttributeRuler"
+    texts = [
+        "I'm gonna call you, and you gotta tell me if it's there. Let's go, y'all!",
+        "There is a cat and there are two dogs. He ain't here, is he? I did it, didn't I?",
+        "She has been reading since nine o'clock; they'd have come if it hadn't rained.",
+        "Give it to me. It was given to you. You and I know what it means.",
+        "We doin' nothin' 'cause it's somethin' ol' and we'll see 'em.\n\nNew  line.",
+        PAST_STORY + "My wife and I are teachers, and the children who came were happy.",
+    ]
+    for expected, got in zip(reference.pipe(texts), fast.pipe(texts), strict=True):
+        assert [(t.pos_, t.tag_, str(t.morph), t.lemma_) for t in got] == [
+            (t.pos_, t.tag_, str(t.morph), t.lemma_) for t in expected
+        ]

@@ -1880,11 +1880,11 @@ def _time_prepositions(doc: Doc, token: Token, after: Token) -> list[Hit]:
         return [Hit(token.index, after.index, "with + transport", f"by {after.text}")]
     # "I live here from three years": a length of time takes "for" ("from 9 to 5" is right).
     span = set(doc.norms(after.index + 1, 3))
-    period = following is not None and following.norm in _PERIODS
+    lasting = following is not None and following.norm in _PERIODS
     if (
         norm == "from"
         and number
-        and period
+        and lasting
         and following is not None
         and not ({"to", "until", "till"} & span)
     ):
