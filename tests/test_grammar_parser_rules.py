@@ -182,6 +182,8 @@ NEW_PATTERNS = [
     ("grammar.past_tense", "When I was a child, I always play in the garden.", "I always play"),
     ("grammar.past_tense", "That morning we catch the first train.", "we catch"),
     ("grammar.past_tense", "The next day they visit the old castle.", "they visit"),
+    ("grammar.past_tense", "We have met her brother two weeks ago.", "have met"),
+    ("grammar.past_tense", "Last night I am cooking pasta for ten people.", "am cooking"),
     ("grammar.preposition", "I dream with a house by the sea.", "dream with"),
     ("grammar.preposition", "The town lacks of parks.", "lacks of"),
     ("grammar.preposition", "We took part of a chess tournament.", "took part of"),
@@ -224,6 +226,9 @@ NEW_LOOK_ALIKES = [
     ("grammar.article_omission", "He gave his prize money to charity."),
     ("grammar.past_tense", "When I was a child I lived in Porto. Now I live in Lyon."),
     ("grammar.past_tense", "Last year we moved. The disease spreads fast in winter."),
+    ("grammar.past_tense", "I have lived in Leeds since 2015 and I have just moved flat."),
+    ("grammar.past_tense", "Last week I said that I am going to visit her."),
+    ("grammar.past_tense", "I'm writing to tell you about my trip last summer."),
     ("grammar.preposition", "The lack of parks is a problem. We met on March 3."),
     ("grammar.preposition", "We went to summer camp and came with car seats."),
     ("grammar.preposition", "I work from 9 to 5 and I asked him to help."),
@@ -250,6 +255,7 @@ def test_correct_look_alikes_are_left_alone(code: str, text: str) -> None:
         ("grammar.article_omission", "Thank you for you letter.", "you letter", "your"),
         ("grammar.plural_countable", "There are a lot of shop here.", "shop", "shops"),
         ("grammar.preposition", "My birthday is on March.", "on March", "in March"),
+        ("grammar.past_tense", "I have seen that film yesterday.", "have seen", "saw"),
     ],
 )
 def test_new_fixes_are_checked(code: str, text: str, said: str, fix: str) -> None:

@@ -856,8 +856,78 @@ def _past_form_candidates(sent: Span) -> list[Candidate]:
     return found
 
 
+def _finished_time_candidates(sent: Span) -> list[Candidate]:
+    """A perfect or a present progressive with a finished past time: "I have seen him
+    yesterday" (-> "saw"), "two days ago I am going" (-> "was going"). Only when the verb's
+    own clause names the time; never with "since/for",
+    which the perfect needs, nor "going to" + verb, a future."""
+    if any(t.text in ('"', "“", "”") for t in sent) or not _sentence_past_marker(sent):
+        return []
+    found: list[Candidate] = []
+    for verb in sent:
+        if verb.tag_ not in ("VBN", "VBG") or verb.dep_ not in ("ROOT", "conj"):
+            continue
+        auxes = _children(verb, "aux")
+        if len(auxes) != 1 or _children(verb, "auxpass"):
+            continue
+        aux = auxes[0]
+        if not _past_marker(verb):
+            continue  # the time must be the verb's own: "I'm writing about last summer"
+        if _clause_words(verb) & (lx.PRESENT_MARKERS | {"since", "just", "already", "ever"}):
+            continue
+        lasting = [
+            g
+            for p in _children(verb, "prep")
+            if p.lower_ == "for"
+            for g in p.children
+            if g.lemma_.lower() in _PERIODS or g.lemma_.lower() in ("while", "time", "age")
+        ]
+        if lasting:
+            continue  # "I have worked there for two years"
+        if verb.tag_ == "VBN" and aux.lower_ in ("have", "has", "'ve") and aux.i == verb.i - 1:
+            want = morph.inflect(verb.lemma_.lower(), "VBD")
+            if want is None:
+                continue
+            found.append(
+                Candidate(
+                    aux,
+                    verb,
+                    f"{aux.lower_} {verb.lower_} (past: {want})",
+                    (aux.idx, verb.idx + len(verb.text), _match_case(want, aux.text)),
+                    lambda t: t.tag_ == "VBD",
+                )
+            )
+        elif verb.tag_ == "VBG" and aux.lower_ in ("am", "is", "are", "'m", "'re"):
+            nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+            if verb.lower_ == "going" and nxt is not None and nxt.lower_ == "to":
+                after = verb.doc[nxt.i + 1] if nxt.i + 1 < len(verb.doc) else None
+                if after is None or after.tag_ == "VB":
+                    continue  # "going to see": a future
+            subject = _subject_of(verb)
+            if subject is None:
+                continue
+            was = "was" if aux.lower_ in ("am", "is", "'m") else "were"
+            found.append(
+                Candidate(
+                    aux,
+                    verb,
+                    f"{aux.lower_} {verb.lower_} (past: {was})",
+                    (
+                        aux.idx,
+                        aux.idx + len(aux.text),
+                        was if not aux.text.startswith("'") else f" {was}",
+                    ),
+                    lambda t: t.lower_ in ("was", "were"),
+                    confident=False,
+                )
+            )
+    return found
+
+
 def _all_tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
-    return _tense_candidates(doc, sent) + _past_form_candidates(sent)
+    return (
+        _tense_candidates(doc, sent) + _past_form_candidates(sent) + _finished_time_candidates(sent)
+    )
 
 
 def past_tense(doc: Doc) -> Detection | None:
@@ -883,6 +953,7 @@ _MASS_TOO = lx.words(
     breakfast lunch dinner camp work office day night morning evening afternoon week year month
     future past present end beginning top bottom front middle cinema exercise company choice
     summer winter spring autumn action view theatre theater
+    pasta rice meat cheese fruit salad soup pizza sugar salt butter milk juice beef pork
     """
 )
 _THE_PLACES = lx.words(
