@@ -1345,6 +1345,9 @@ def _plural_candidates(doc: Doc, sent: Span) -> list[Candidate]:
                         Candidate(article, noun, f"a(n) + {lemma}", note=f"{noun.text} (no a/an)")
                     )
             continue
+        if noun.tag_ == "NN" and lemma in ("kind", "type", "sort"):
+            found += _kinds_of(noun)
+            continue
         if noun.tag_ == "NN":
             found += _singular_after_plural_quantifier(doc, noun) or _singular_after_of(noun)
         elif noun.tag_ == "NNS":
@@ -1382,6 +1385,34 @@ _PRONOUN_NOUNS = lx.words(
     everything one none mine yours ours theirs hers half no-one
     """
 )
+
+
+def _kinds_of(noun: P) -> list[Candidate]:
+    """ "many kind of sports", "different type of music": several kinds are counted. ("these
+    kind of" is common speech and left alone.)"""
+    nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    if nxt is None or nxt.lower_ != "of":
+        return []
+    trigger = next(
+        (
+            c
+            for c in noun.children
+            if c.i < noun.i
+            and (
+                c.lower_ in ("many", "several", "various", "numerous", "different", "all", "both")
+                or (c.dep_ == "nummod" and (_count(c) or 0) > 1)
+            )
+        ),
+        None,
+    )
+    if trigger is None or any(
+        c.lower_ in ("a", "an", "the", "this", "that") for c in noun.children
+    ):
+        return []
+    plural = morph.inflect(noun.lemma_.lower(), "NNS")
+    if plural is None:
+        return []
+    return [_replace(trigger, noun, f"{trigger.lower_} + {noun.lower_} of", noun, plural, "NNS")]
 
 
 def _singular_after_of(noun: P) -> list[Candidate]:
