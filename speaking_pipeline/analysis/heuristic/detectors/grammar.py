@@ -784,8 +784,8 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         else:
             continue
         want = _past_form(verb)
-        if want is None:
-            continue
+        if want is None or want == verb.lower_:
+            continue  # "last night I read it", "we put it": the past is spelt the same
         subject = _subject_of(verb)
         first, last = (
             (subject, verb)
@@ -1006,6 +1006,16 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
         return False
     lemma = noun.lemma_.lower()
     known = lemma in lx.COUNT_NOUNS and lemma not in _MASS_TOO
+    if not known and noun.dep_ == "attr" and _children(noun, "amod") and _one_thing(noun):
+        # "it was fantastic experience", "he is experienced person": after "be" with a
+        # describing adjective, a noun used both ways means one instance when the subject
+        # is one thing ("the shows are cheap entertainment" is the mass sense).
+        known = (
+            morph.countability(lemma) in ("count", "both")
+            and lemma not in _ATTR_MASS_OK
+            and lemma not in lx.UNCOUNTABLE_NOUNS
+            and lemma not in _PRONOUN_NOUNS
+        )
     if not known and _countable(lemma):
         # A count noun known only from the lexicon: bare after a preposition it is too often
         # an idiom ("give to charity", "in search of", "at stake"), so there it needs an
@@ -1182,6 +1192,11 @@ def _demonstrative_number(det: P) -> list[Candidate]:
     noun = det.head
     if noun.tag_ != "NNS" or noun.i <= det.i or noun.i - det.i > 3:
         return []
+    if any(t.tag_ not in ("JJ", "RB") for t in det.doc[det.i + 1 : noun.i]):
+        return []  # "this energy causes ...": a noun in between, the plural may be a verb
+    after = det.doc[noun.i + 1] if noun.i + 1 < len(det.doc) else None
+    if after is not None and (after.tag_ in ("DT", "CD", "PRP", "PRP$") or after.pos_ == "VERB"):
+        return []  # "this links two issues": a verb misread as a plural noun
     lemma = noun.lemma_.lower()
     if noun.lower_ == lemma or not noun.lower_.endswith("s") or lemma in _EITHER_NUMBER:
         return []
@@ -1379,6 +1394,25 @@ def _countable(lemma: str) -> bool:
     return morph.countability(lemma) == "count" and lemma not in _PRONOUN_NOUNS
 
 
+def _one_thing(attr: P) -> bool:
+    """The complement's verb is singular "is/was" and its subject, before it, is one thing:
+    he, she, it, this, that, or a singular noun."""
+    verb = attr.head
+    subject = _subject_of(verb)
+    if verb.lower_ not in ("is", "was", "'s") or subject is None or subject.i > verb.i:
+        return False
+    return subject.lower_ in ("he", "she", "it", "this", "that") or subject.tag_ == "NN"
+
+
+# Nouns said without "a" after "be" + adjective: "it is hard work", "it was great fun".
+_ATTR_MASS_OK = lx.words(
+    """
+    work fun luck sense value news advice progress information help time weather stuff
+    business nonsense rubbish trouble pleasure importance use english music food money
+    quality interest evidence proof damage pressure power energy training practice behaviour
+    behavior
+    """
+)
 _PRONOUN_NOUNS = lx.words(
     """
     nothing nobody someone somebody anyone anybody everyone everybody something anything
