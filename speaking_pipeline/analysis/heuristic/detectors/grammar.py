@@ -208,7 +208,7 @@ def _number(subject: P, verb: P) -> str | None:
 _SINGULAR_DETS = lx.words("a an this that every each one another either neither")
 _PLURAL_DETS = lx.words("these those many several both few various numerous")
 _IRREGULAR_PLURALS = lx.words("people children men women police")
-# Antecedents whose number is certain: "someone who want" is wrong whatever the parse of the
+# Antecedents whose number is certain: "anybody who need" is wrong whatever the parse of the
 # rest of the sentence, "people who wants" too.
 _SINGULAR_ANTECEDENTS = lx.words(
     """
@@ -237,7 +237,7 @@ def _antecedent_number(pronoun: P, verb: P) -> str | None:
     if low in _IRREGULAR_PLURALS or low == "those":
         return "pl"
     if antecedent.i == pronoun.i - 1 and not _children(antecedent, "conj"):
-        # "the songs which was", "a problem that need": the noun right before the pronoun,
+        # "the letters which was", "a problem that need": the noun right before the pronoun,
         # when its form shows its number and it is not a kind or an amount.
         if low in _EITHER_NUMBER or antecedent.lemma_.lower() in _EITHER_NUMBER:
             return None
@@ -259,12 +259,12 @@ def _antecedent_number(pronoun: P, verb: P) -> str | None:
 def _noun_number(noun: P) -> str | None:
     """The number of a noun subject: from a determiner that fixes it ("this", "these"), an
     irregular plural ("people"), a possessive ("my boss"), or, with "the" or no determiner,
-    from a regular form ("the teacher ask": whether "teachers" or "asks" was meant, the two
+    from a regular form ("the manager ask": whether "managers" or "asks" was meant, the two
     disagree). Nouns of either number (team, series, news) give None."""
     if noun.tag_ not in ("NN", "NNS"):
         return None
     if noun.lemma_.lower() in _AMOUNTS and any(c.lower_ == "a" for c in noun.children):
-        # "a lot of people goes": the noun after "of" gives the number.
+        # "a lot of tourists comes": the noun after "of" gives the number.
         of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         counted = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
         if counted is not None and (
@@ -307,7 +307,7 @@ def _noun_number(noun: P) -> str | None:
     if noun.lemma_.lower() in lx.INVARIANT_NOUNS:
         return None
     if not any(c.dep_ in ("det", "poss", "nummod") and c.lower_ != "the" for c in dets):
-        # "the teacher ask", "the students likes": whichever word the learner meant to change,
+        # "the manager ask", "the students likes": whichever word the learner meant to change,
         # subject and verb disagree. A regular ending shows the number; forms that may be
         # read either way ("series", "the fish") were excluded above.
         if noun.tag_ == "NNS" and noun.lower_ != noun.lemma_.lower() and noun.lower_.endswith("s"):
@@ -372,7 +372,7 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             continue  # "then she get angry" in a story is a tense slip: past_tense reports it
         subject = _subject_of(verb)
         borrowed = subject is None
-        # "he works and live ...", "people collect it and throws it": the second verb shares
+        # "he works and live ...", "my cousins cook and washes up": the second verb shares
         # the first one's subject.
         shares_subject = (
             verb.dep_ == "conj"
@@ -1007,7 +1007,7 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     lemma = noun.lemma_.lower()
     known = lemma in lx.COUNT_NOUNS and lemma not in _MASS_TOO
     if not known and noun.dep_ == "attr" and _children(noun, "amod") and _one_thing(noun):
-        # "it was fantastic experience", "he is experienced person": after "be" with a
+        # "it was wonderful experience", "she is kind doctor": after "be" with a
         # describing adjective, a noun used both ways means one instance when the subject
         # is one thing ("the shows are cheap entertainment" is the mass sense).
         known = (
@@ -1019,7 +1019,7 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     if not known and _countable(lemma):
         # A count noun known only from the lexicon: bare after a preposition it is too often
         # an idiom ("give to charity", "in search of", "at stake"), so there it needs an
-        # adjective that makes it one particular thing ("for long trip").
+        # adjective that makes it one particular thing ("for long walk").
         known = noun.dep_ != "pobj" or bool(_children(noun, "amod"))
     definite = lemma in lx.UNIQUE_NOUNS or any(
         a.tag_ == "JJS" or a.lower_ in _DEFINITE_ADJECTIVES for a in _children(noun, "amod")
@@ -1138,8 +1138,8 @@ def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     return found
 
 
-# Object and possessive pronouns used where a determiner belongs: "for you email", "of them
-# parents", "yours answer".
+# Object and possessive pronouns used where a determiner belongs: "for you letter", "of them
+# parents", "yours car".
 _POSSESSIVE_FOR = {"you": "your", "them": "their", "yours": "your", "theirs": "their"}
 # Words after "for you", "with them" that are not a noun it could own.
 _NOT_OWNED = lx.words(
@@ -1162,7 +1162,7 @@ def _pronoun_for_possessive(pronoun: P) -> list[Candidate]:
         return []  # "for you today", "with them last week"
     if pronoun.lower_ in ("you", "them"):
         # After a preposition the pronoun is its object, so a noun right after it is owned:
-        # "for you email". After a verb it may be a first object ("give them money").
+        # "for you letter". After a verb it may be a first object ("give them money").
         if before.tag_ != "IN" or before.lower_ in ("than", "like", "as", "that", "if"):
             return []
         if noun.tag_ not in ("NN", "NNS") or not _countable(lemma):
@@ -1188,7 +1188,7 @@ def _pronoun_for_possessive(pronoun: P) -> list[Candidate]:
 
 
 def _demonstrative_number(det: P) -> list[Candidate]:
-    """ "this initiatives", "that books": a singular demonstrative before a plural noun."""
+    """ "this shoes", "that books": a singular demonstrative before a plural noun."""
     noun = det.head
     if noun.tag_ != "NNS" or noun.i <= det.i or noun.i - det.i > 3:
         return []
@@ -1450,7 +1450,7 @@ def _kinds_of(noun: P) -> list[Candidate]:
 
 
 def _singular_after_of(noun: P) -> list[Candidate]:
-    """ "a lot of place", "one of my friend", "many of the student": a singular count noun
+    """ "a lot of shop", "one of my friend", "many of the student": a singular count noun
     after a phrase that counts several."""
     prep = noun.head
     if noun.dep_ != "pobj" or prep.lower_ != "of" or prep.i >= noun.i:
@@ -1488,7 +1488,7 @@ def _singular_after_of(noun: P) -> list[Candidate]:
 
 
 def _indefinite_plural(noun: P) -> list[Candidate]:
-    """ "a programs", "an amazing players": a/an before a plural noun."""
+    """ "a chairs", "an old books": a/an before a plural noun."""
     article = next((c for c in noun.children if c.dep_ == "det" and c.lower_ in ("a", "an")), None)
     if article is None or article.i > noun.i or not noun.is_alpha:
         return []
