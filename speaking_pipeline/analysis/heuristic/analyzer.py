@@ -17,7 +17,7 @@ from speaking_pipeline.domain.taxonomy import TAXONOMY
 from speaking_pipeline.domain.verbatim import verbatim_only
 from speaking_pipeline.transcription.base import Word
 
-VERSION = "heuristic-2"
+VERSION = "heuristic-3"
 _SEVERITIES = {2: Severity.high, 1: Severity.medium, 0: Severity.low}
 
 
@@ -46,6 +46,8 @@ def severity_of(code: str, frequency: int, required: int, confident: int | None 
 # tense slip in a past story, and the repeated "opinion" of "In my opinion ..." is a starter.
 _PRECEDENCE: tuple[tuple[str, str], ...] = (
     ("grammar.past_tense", "grammar.subject_verb_agreement"),
+    # "go with bus": the preposition is the slip ("by bus"), not a missing article.
+    ("grammar.preposition", "grammar.article_omission"),
     ("structure.repetitive_starters", "vocabulary.word_repetition"),
     ("vocabulary.connector_overuse", "structure.repetitive_starters"),
 )

@@ -117,6 +117,26 @@ def singular_of(noun: str) -> str:
     return nouns[0] if nouns else noun
 
 
+@lru_cache(maxsize=8192)
+def countability(lemma: str) -> str | None:
+    """How a noun is counted, read from lemminflect's lexicon (built on the SPECIALIST lexicon,
+    which marks nouns count or uncount): "count" when its only plural is a distinct form
+    (place -> places), "mass" when the plural is the singular itself (furniture, traffic),
+    "both" when the lexicon lists both uses (time, experience), None for unknown words."""
+    plurals: tuple[str, ...] | None = (
+        _lemminflect().getAllInflections(lemma.casefold(), upos="NOUN").get("NNS")
+    )
+    if not plurals:
+        return None
+    low = lemma.casefold()
+    same, other = low in plurals, any(p != low for p in plurals)
+    if other and not same:
+        return "count"
+    if same and not other:
+        return "mass"
+    return "both"
+
+
 def is_adjective(word: str) -> bool:
     return "ADJ" in lemmas(word)
 

@@ -96,6 +96,122 @@ def _load() -> Language:
     path = model_dir()
     check_meta(path)
     try:
-        return spacy.load(path, exclude=list(_DISABLED))
+        nlp = spacy.load(path, exclude=list(_DISABLED))
     except (OSError, ValueError) as exc:
         raise ParserModelError(f"could not load the spaCy model from {path}: {exc}") from exc
+    _speed_up_attribute_ruler(nlp)
+    return nlp
+
+
+# --- a faster attribute ruler -------------------------------------------------------------------
+# spaCy's AttributeRuler runs its ~180 patterns (tag -> POS and morphology, word exceptions)
+# through the general Matcher, which costs about a sixth of the whole parse. The patterns of
+# this model are one or two tokens long and test only TAG, LOWER, DEP and IS_SPACE, so they are
+# evaluated here directly, indexed by tag, and the ruler's own normalised attributes are set
+# in the ruler's order (later patterns win). tests/test_grammar_parser_rules.py checks that
+# every token comes out as with the original component.
+
+_FIELDS = ("TAG", "LOWER", "DEP", "IS_SPACE")
+# (token offset in the pattern, field, kind, wanted): kind is "=", "in", "not_in" or "re".
+_Check = tuple[int, int, str, object]
+# (pattern order, checks, length of the pattern, index of the token it changes)
+_Rule = tuple[int, tuple[_Check, ...], int, int]
+
+
+def _compile(offset: int, key: str, wanted: object) -> _Check:
+    import re
+
+    if key not in _FIELDS:
+        raise ParserModelError(f"attribute ruler key not supported: {key}")
+    field = _FIELDS.index(key)
+    if isinstance(wanted, dict):
+        if "IN" in wanted:
+            return (offset, field, "in", frozenset(wanted["IN"]))
+        if "NOT_IN" in wanted:
+            return (offset, field, "not_in", frozenset(wanted["NOT_IN"]))
+        if "REGEX" in wanted:
+            return (offset, field, "re", re.compile(str(wanted["REGEX"])))
+        raise ParserModelError(f"attribute ruler predicate not supported: {wanted!r}")
+    return (offset, field, "=", wanted)
+
+
+def _holds(check: _Check, fields: list[tuple[str, str, str, bool]], i: int) -> bool:
+    offset, field, kind, wanted = check
+    actual = fields[i + offset][field]
+    if kind == "=":
+        return actual == wanted
+    if kind == "in":
+        return actual in wanted  # type: ignore[operator]
+    if kind == "not_in":
+        return actual not in wanted  # type: ignore[operator]
+    return isinstance(actual, str) and wanted.search(actual) is not None  # type: ignore[attr-defined]
+
+
+def _plain_values(wanted: object) -> tuple[object, ...] | None:
+    """The values a first-token predicate allows, when it lists them (for indexing)."""
+    if isinstance(wanted, dict):
+        return tuple(wanted["IN"]) if "IN" in wanted else None
+    return (wanted,)
+
+
+class FastAttributeRuler:
+    """The same annotations as a given spaCy AttributeRuler, without the Matcher."""
+
+    def __init__(self, ruler: object) -> None:
+        self.attrs = list(ruler.attrs)  # type: ignore[attr-defined]
+        # Rules indexed by the tag and the lower-cased word of their first token, when the
+        # pattern names them; None stands for "any".
+        self.index: dict[tuple[object, object], list[_Rule]] = {}
+        for order, entry in enumerate(ruler.patterns):  # type: ignore[attr-defined]
+            index = int(entry["index"])
+            for pattern in entry["patterns"]:
+                checks = tuple(
+                    _compile(k, key, wanted)
+                    for k, spec in enumerate(pattern)
+                    for key, wanted in spec.items()
+                )
+                rule = (order, checks, len(pattern), index if index >= 0 else len(pattern) + index)
+                tags = _plain_values(pattern[0]["TAG"]) if "TAG" in pattern[0] else None
+                lowers = _plain_values(pattern[0]["LOWER"]) if "LOWER" in pattern[0] else None
+                for tag in tags or (None,):
+                    for lower in lowers or (None,):
+                        self.index.setdefault((tag, lower), []).append(rule)
+        self._cache: dict[tuple[str, str], tuple[_Rule, ...]] = {}
+
+    def _rules(self, tag: str, lower: str) -> tuple[_Rule, ...]:
+        rules = self._cache.get((tag, lower))
+        if rules is None:
+            keys = ((tag, lower), (tag, None), (None, lower), (None, None))
+            rules = tuple(r for key in keys for r in self.index.get(key, ()))
+            if len(self._cache) < 100_000:
+                self._cache[(tag, lower)] = rules
+        return rules
+
+    def __call__(self, doc: object) -> object:
+        from spacy.tokens._retokenize import set_token_attrs
+
+        tokens = list(doc)  # type: ignore[call-overload]
+        fields = [(t.tag_, t.lower_, t.dep_, t.is_space) for t in tokens]
+        count = len(tokens)
+        found: set[tuple[int, int]] = set()
+        for i, (tag, lower, _, _) in enumerate(fields):
+            for order, checks, length, target in self._rules(tag, lower):
+                if i + length <= count and all(_holds(c, fields, i) for c in checks):
+                    found.add((order, i + target))
+        # Matching reads the words as tagged; only then are attributes set, in pattern order
+        # (later patterns win), as the original component does.
+        for order, target in sorted(found):
+            set_token_attrs(tokens[target], self.attrs[order])
+        return doc
+
+
+def _speed_up_attribute_ruler(nlp: Language) -> None:
+    from spacy.language import Language as SpacyLanguage
+
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    fast = FastAttributeRuler(nlp.get_pipe("attribute_ruler"))
+    # A stateless component, registered under a name of its own for this loaded model.
+    name = f"speaking_pipeline_fast_attribute_ruler_{id(fast)}"
+    SpacyLanguage.component(name, func=fast)  # type: ignore[arg-type]
+    nlp.replace_pipe("attribute_ruler", name)

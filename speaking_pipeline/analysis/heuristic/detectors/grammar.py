@@ -181,7 +181,14 @@ def _number(subject: P, verb: P) -> str | None:
     conj = _children(subject, "conj")
     if conj:
         links = {c.lower_ for c in _children(subject, "cc")}
-        return "pl" if links == {"and"} else None
+        # "Tom and Anna", "my sister and her friends": plural whatever each part is.
+        nominal = all(c.pos_ in ("NOUN", "PROPN", "PRON") for c in (subject, *conj))
+        if links != {"and"} or not nominal:
+            return None
+        attr = next((c for c in verb.children if c.dep_ == "attr" and c.tag_ == "NN"), None)
+        if attr is not None and any(c.lower_ in ("a", "an") for c in attr.children):
+            return None  # "fish and chips is a dish": one thing named by two words
+        return "pl"
     if subject.tag_ == "PRP":
         before = subject.doc[subject.i - 1] if subject.i > subject.sent.start else None
         if before is not None and before.pos_ == "ADP":
@@ -190,8 +197,7 @@ def _number(subject: P, verb: P) -> str | None:
             "pl" if low in ("we", "they") else None
         )
     if low in ("who", "that", "which"):
-        # The antecedent of a relative pronoun is too often misattached to trust its number.
-        return None
+        return _antecedent_number(subject, verb)
     if low in _SINGULAR_PRONOUNS and subject.tag_ in ("DT", "NN"):
         return "3sg"
     if low in _PLURAL_PRONOUNS and subject.tag_ == "DT":
@@ -202,13 +208,72 @@ def _number(subject: P, verb: P) -> str | None:
 _SINGULAR_DETS = lx.words("a an this that every each one another either neither")
 _PLURAL_DETS = lx.words("these those many several both few various numerous")
 _IRREGULAR_PLURALS = lx.words("people children men women police")
+# Antecedents whose number is certain: "anybody who need" is wrong whatever the parse of the
+# rest of the sentence, "people who wants" too.
+_SINGULAR_ANTECEDENTS = lx.words(
+    """
+    someone somebody anyone anybody everyone everybody no-one nobody one person man woman
+    child student teacher friend thing something anything everything nothing
+    """
+)
+_AMOUNTS = lx.words("lot number couple")
+# Nouns whose "of" phrase, not the noun itself, often decides the verb: "a third of the
+# students are", "the majority of people think".
+_PARTITIVES = lx.words("third quarter fifth tenth dozen proportion percentage share")
+
+
+def _antecedent_number(pronoun: P, verb: P) -> str | None:
+    """The number of a relative pronoun's antecedent, when the antecedent shows it without
+    doubt ("everyone who", "people that", "a person who"); otherwise None."""
+    clause = verb.head if verb.dep_ in ("aux", "auxpass") else verb
+    if clause.dep_ != "relcl" or pronoun.head.i != clause.i:
+        return None
+    antecedent = clause.head
+    if antecedent.i >= pronoun.i or antecedent.i < pronoun.i - 3:
+        return None  # "the mother of the children who ...": too far to be sure
+    if antecedent.dep_ == "pobj" and pronoun.lower_ != "who":
+        return None  # "the noise from cars which is ...": "which" may go with the first noun
+    low = antecedent.lower_
+    if low in _IRREGULAR_PLURALS or low == "those":
+        return "pl"
+    if antecedent.i == pronoun.i - 1 and not _children(antecedent, "conj"):
+        # "the letters which was", "a problem that need": the noun right before the pronoun,
+        # when its form shows its number and it is not a kind or an amount.
+        if low in _EITHER_NUMBER or antecedent.lemma_.lower() in _EITHER_NUMBER:
+            return None
+        regular = antecedent.lower_ != antecedent.lemma_.lower() and low.endswith("s")
+        if antecedent.tag_ == "NNS" and regular and _countable(antecedent.lemma_.lower()):
+            return "pl"
+        if antecedent.tag_ == "NN" and _countable(low) and not low.endswith("s"):
+            return "3sg"
+    if antecedent.tag_ != "NN" or low not in _SINGULAR_ANTECEDENTS:
+        return None
+    dets = {c.lower_ for c in antecedent.children if c.dep_ == "det"}
+    if low in ("one", "person", "man", "woman", "child", "student", "teacher", "friend"):
+        # "the one who", "a person who"; "one of the people who" is plural, so "one" needs a
+        # determiner of its own.
+        return "3sg" if dets & {"a", "an", "the", "every", "each", "this", "that"} else None
+    return "3sg"
 
 
 def _noun_number(noun: P) -> str | None:
-    """The number of a noun subject, when something other than its ending shows it: "the
-    taxi are" may be "the taxis are", so only a determiner that fixes the number ("this",
-    "these", "two"), an irregular plural ("people") or a possessive ("my boss") counts."""
-    if noun.tag_ not in ("NN", "NNS") or noun.lemma_.lower() in _EITHER_NUMBER:
+    """The number of a noun subject: from a determiner that fixes it ("this", "these"), an
+    irregular plural ("people"), a possessive ("my boss"), or, with "the" or no determiner,
+    from a regular form ("the manager ask": whether "managers" or "asks" was meant, the two
+    disagree). Nouns of either number (team, series, news) give None."""
+    if noun.tag_ not in ("NN", "NNS"):
+        return None
+    if noun.lemma_.lower() in _AMOUNTS and any(c.lower_ == "a" for c in noun.children):
+        # "a lot of tourists comes": the noun after "of" gives the number.
+        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        counted = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+        if counted is not None and (
+            counted.lower_ in _IRREGULAR_PLURALS
+            or (counted.tag_ == "NNS" and counted.lower_ != counted.lemma_.lower())
+        ):
+            return "pl"
+        return None
+    if noun.lemma_.lower() in _EITHER_NUMBER:
         return None
     if noun.lower_ in _EITHER_NUMBER or noun.lemma_.lower() == "folk":
         return None
@@ -216,8 +281,12 @@ def _noun_number(noun: P) -> str | None:
         return None
     if _children(noun, "conj") or not morph.is_known(noun.text):
         return None
-    if any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children) and noun.tag_ == "NN":
+    if noun.lemma_.lower() in _PARTITIVES:
+        return None
+    has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children)
+    if has_of and noun.tag_ == "NN" and not _counts_alone(noun):
         # "the kind of books", "a lot of things": the verb often agrees with the second noun.
+        # A noun that is no quantity decides alone: "the price of the tickets are".
         return None
     number = "3sg" if noun.tag_ == "NN" else "pl"
     dets = [
@@ -235,7 +304,25 @@ def _noun_number(noun: P) -> str | None:
         return number
     if noun.tag_ == "NN" and noun.lemma_.lower() in lx.UNCOUNTABLE_NOUNS:
         return "3sg"  # "the information are": no plural to choose instead
+    if noun.lemma_.lower() in lx.INVARIANT_NOUNS:
+        return None
+    if not any(c.dep_ in ("det", "poss", "nummod") and c.lower_ != "the" for c in dets):
+        # "the manager ask", "the students likes": whichever word the learner meant to change,
+        # subject and verb disagree. A regular ending shows the number; forms that may be
+        # read either way ("series", "the fish") were excluded above.
+        if noun.tag_ == "NNS" and noun.lower_ != noun.lemma_.lower() and noun.lower_.endswith("s"):
+            return "pl"
+        if noun.tag_ == "NN" and not noun.lower_.endswith(("s", "ics")):
+            return "3sg"
     return None
+
+
+def _counts_alone(noun: P) -> bool:
+    """The noun is a thing rather than an amount or a kind, so "of ..." does not decide."""
+    lemma = noun.lemma_.lower()
+    if lemma in ("group", "kind", "sort", "type", "lot", "pair", "piece", "bit"):
+        return False
+    return lemma in lx.COUNT_NOUNS or morph.countability(lemma) == "count"
 
 
 def _be_form(number: str, past: bool) -> str:
@@ -284,14 +371,23 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         ):
             continue  # "then she get angry" in a story is a tense slip: past_tense reports it
         subject = _subject_of(verb)
-        shares_subject = verb.dep_ == "conj" and verb.head.tag_ == "VBZ" and verb.tag_ == "VBP"
+        borrowed = subject is None
+        # "he works and live ...", "my cousins cook and washes up": the second verb shares
+        # the first one's subject.
+        shares_subject = (
+            verb.dep_ == "conj"
+            and verb.head.tag_ in ("VBZ", "VBP")
+            and verb.tag_ in ("VBZ", "VBP")
+            and verb.head.tag_ != verb.tag_
+        )
         if subject is None and shares_subject and not _children(verb, "aux", "nsubj", "mark"):
-            # "he works and live ...": the second verb shares the first one's subject.
             subject = _subject_of(verb.head)
         if subject is None and verb.lemma_.lower() == "be":
             found += _there_is_plural(verb)
             continue
         if subject is None or subject.i > verb.i or verb.i - subject.i > 6:
+            continue
+        if not borrowed and _misread_subject(subject, verb):
             continue
         if verb.tag_ == "VB" and not _plain_finite(verb):
             continue
@@ -301,7 +397,7 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         if verb.lower_ == "were" and _subjunctive(verb):
             continue
         number = _number(subject, verb)
-        if number is None or not morph.is_known(subject.text):
+        if number is None or not (morph.is_known(subject.text) or _children(subject, "conj")):
             continue
         want = _agreeing_form(verb, number)
         if want is None:
@@ -331,13 +427,24 @@ def _there_is_plural(verb: P) -> list[Candidate]:
     """ "There is many reasons": the noun after the verb decides its number."""
     expl = next((c for c in verb.children if c.dep_ == "expl" and c.i < verb.i), None)
     attr = next((c for c in verb.children if c.dep_ == "attr" and c.i > verb.i), None)
-    if expl is None or attr is None or verb.lower_ not in ("is", "was"):
+    if expl is None or attr is None or verb.lower_ not in ("is", "was", "are", "were"):
         return []
+    if verb.lower_ in ("are", "were"):
+        return _there_are_singular(expl, verb, attr)
     counted = any(
-        c.lower_ in _PLURAL_QUANTIFIERS or (c.dep_ == "nummod" and (_count(c) or 0) > 1)
+        c.lower_ in _PLURAL_QUANTIFIERS
+        or c.lower_ == "no"
+        or (c.dep_ == "nummod" and (_count(c) or 0) > 1)
         for c in attr.children
     )
-    if attr.tag_ != "NNS" or not counted or _children(attr, "conj"):
+    # A regular plural right after the verb shows the number too: "there is problems".
+    bare_plural = (
+        attr.i == verb.i + 1
+        and attr.lower_.endswith("s")
+        and attr.lower_ != attr.lemma_.lower()
+        and attr.lemma_.lower() not in _EITHER_NUMBER
+    )
+    if attr.tag_ != "NNS" or not (counted or bare_plural) or _children(attr, "conj"):
         return []
     want = "are" if verb.lower_ == "is" else "were"
     return [
@@ -345,6 +452,70 @@ def _there_is_plural(verb: P) -> list[Candidate]:
             expl,
             attr,
             f"there {verb.lower_} + plural",
+            (verb.idx, verb.idx + len(verb.text), want),
+            lambda t: t.lower_ == want,
+        )
+    ]
+
+
+def _misread_subject(subject: P, verb: P) -> bool:
+    """Signs that the parse paired words that do not belong together, so their number says
+    nothing: a verb or a comma between them ("they hope to prove science is"), an "and"
+    the parse left out of the subject ("the school and the church is"), a subject that is
+    the object of the verb before it ("call you soon, thanks"), or a capital in mid-sentence
+    where a full stop is missing ("Best wishes Anna Does ...")."""
+    doc = subject.doc
+    start = subject.left_edge.i
+    between = doc[subject.i + 1 : verb.i]
+    if any(t.pos_ in ("VERB", "AUX") or t.text in (",", ";", ":", "(", "-") for t in between):
+        return True
+    # An "and" before a pronoun starts a new clause ("and he teach us"), not a subject.
+    reach = start if subject.tag_ in ("PRP", "DT") else start - 2
+    # An "and" inside the subject's own "of" phrase is fine: "the benefits of A and B is".
+    inner = {t.i for p in _children(subject, "prep") for t in p.subtree}
+    if not _children(subject, "conj") and any(
+        t.lower_ in ("and", "or", "&") and t.i not in inner
+        for t in doc[max(verb.sent.start, reach) : verb.i]
+    ):
+        return True
+    before = doc[start - 1] if start > verb.sent.start else None
+    if (
+        before is not None
+        and before.pos_ == "VERB"
+        and before.dep_ not in ("aux", "auxpass")
+        and subject.lower_ in ("you", "it")
+    ):
+        return True
+    if verb.i != verb.sent.start and verb.text[:1].isupper() and verb.lower_ != "i":
+        return True
+    if (
+        subject.tag_ == "NNS"
+        and not _children(subject, "det", "poss", "nummod")
+        and any(c.dep_ == "attr" and c.tag_ == "NN" for c in verb.children)
+    ):
+        return True  # "Elections is a hard topic": a plural naming a subject, not a number
+    return subject.lower_ in ("thanks", "yours")
+
+
+def _there_are_singular(expl: P, verb: P, attr: P) -> list[Candidate]:
+    """ "There are a problem": a singular noun with a/an or "one" after a plural verb."""
+    article = next(
+        (c for c in attr.children if c.dep_ == "det" and c.lower_ in ("a", "an", "one")), None
+    )
+    if attr.tag_ != "NN" or article is None or _children(attr, "conj"):
+        return []
+    if attr.lemma_.lower() in _EITHER_NUMBER or any(
+        t.lower_ in ("couple", "few", "lot", "little") for t in attr.subtree
+    ):
+        return []  # "there are a lot of", "there are a couple of", "there are a few jobs"
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in attr.children):
+        return []
+    want = "is" if verb.lower_ == "are" else "was"
+    return [
+        Candidate(
+            expl,
+            attr,
+            f"there {verb.lower_} + singular",
             (verb.idx, verb.idx + len(verb.text), want),
             lambda t: t.lower_ == want,
         )
@@ -475,25 +646,43 @@ def _sentence_past_marker(sent: Span) -> bool:
     ago, when I was young."""
     words = [t.lower_ for t in sent]
     for i, word in enumerate(words):
-        if word in ("yesterday", "ago"):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if word in ("yesterday", "ago", "childhood"):
             return True
-        if word == "last" and i + 1 < len(words) and words[i + 1] in _PAST_UNITS:
+        if word == "last" and nxt in _PAST_UNITS:
             return True
         if word in ("when", "as") and any(w in ("was", "were") for w in words[i + 1 : i + 4]):
+            return True
+        # A narrative's own time words: "that day", "the next morning", "in those days",
+        # "three years later".
+        if word == "that" and nxt in _NARRATIVE_UNITS and (i == 0 or words[i - 1] != "for"):
+            return True
+        after_the = i > 0 and words[i - 1] == "the"
+        if word in ("next", "following") and after_the and nxt in _NARRATIVE_UNITS:
+            return True
+        if word == "those" and nxt in ("days", "years", "times"):
+            return True
+        if word == "later" and i > 0 and words[i - 1] in _NARRATIVE_UNITS | _PLURAL_UNITS:
             return True
     return False
 
 
-def _present_verb(verb: P) -> bool:
+_NARRATIVE_UNITS = lx.words("day night morning evening afternoon week weekend summer winter year")
+_PLURAL_UNITS = lx.words("days weeks months years hours minutes")
+
+
+def _present_verb(verb: P, past_time: bool = False) -> bool:
+    """A present form with a subject of its own. `past_time`: the sentence names a past time,
+    so habit words ("always", "every day") describe past habits and do not make it present."""
     if verb.dep_ == "aux" and verb.lemma_.lower() == "do" and verb.tag_ in ("VBP", "VBZ"):
         # "we don't go": the tense is on "do".
-        return verb.head.tag_ == "VB" and _present_verb_clause(verb.head)
+        return verb.head.tag_ == "VB" and _present_verb_clause(verb.head, past_time)
     if verb.tag_ not in ("VBP", "VBZ", "VB") or verb.dep_ in ("aux", "auxpass"):
         return False
-    return _present_verb_clause(verb)
+    return _present_verb_clause(verb, past_time)
 
 
-def _present_verb_clause(verb: P) -> bool:
+def _present_verb_clause(verb: P, past_time: bool = False) -> bool:
     if verb.tag_ == "VB" and not _plain_finite(verb) and not _do_support(verb):
         return False
     if verb.text.startswith("'") or (_children(verb, "aux", "auxpass") and not _do_support(verb)):
@@ -501,7 +690,7 @@ def _present_verb_clause(verb: P) -> bool:
     subject = _subject_of(verb)
     if subject is None or subject.lower_ in ("you", "one", "there"):
         return False
-    return not (_clause_words(verb) & _PRESENT_CUES)
+    return not (_clause_words(verb) & (lx.PRESENT_MARKERS if past_time else _PRESENT_CUES))
 
 
 def _personal_subject(verb: P) -> bool:
@@ -556,10 +745,10 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     if any(t.text in ('"', "“", "”") for t in sent):
         return found  # dialogue keeps its own tense
     past_here = sum(1 for t in sent if _finite_past(t) and t.dep_ not in ("aux", "auxpass"))
-    presents = [t for t in sent if _present_verb(t)]
+    marked = _sentence_past_marker(sent)
+    presents = [t for t in sent if _present_verb(t, past_time=marked)]
     story = _is_story(doc)
     framed = sent.doc is doc.parsed and sent.start in _past_frames(doc)
-    marked = _sentence_past_marker(sent)
     for verb in presents:
         if not morph.is_known(verb.text) or _do_support(verb):
             continue  # a verb with "do" is judged through its "do"
@@ -583,17 +772,20 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             # "we booked a table and we eat there": the first verb sets the time.
             if _children(clause.head, "aux") or clause.head.dep_ in ("ccomp", "relcl", "xcomp"):
                 continue
-        elif (
+        elif _personal_subject(clause) and (
             (past_here >= 2 and len(presents) == 1)
-            or (framed and (main or clause.dep_ == "advcl") and _personal_subject(clause))
+            or (framed and (main or clause.dep_ == "advcl"))
             or (story and (main or clause.dep_ == "advcl"))
         ):
+            # Read from the time of the story, not of the clause: only for the narrator or a
+            # character. "The virus spreads in winter" or "a chef uses salt" states how
+            # things are, and a book's plot is told in the present.
             confident = False
         else:
             continue
         want = _past_form(verb)
-        if want is None:
-            continue
+        if want is None or want == verb.lower_:
+            continue  # "last night I read it", "we put it": the past is spelt the same
         subject = _subject_of(verb)
         first, last = (
             (subject, verb)
@@ -664,8 +856,78 @@ def _past_form_candidates(sent: Span) -> list[Candidate]:
     return found
 
 
+def _finished_time_candidates(sent: Span) -> list[Candidate]:
+    """A perfect or a present progressive with a finished past time: "I have seen him
+    yesterday" (-> "saw"), "two days ago I am going" (-> "was going"). Only when the verb's
+    own clause names the time; never with "since/for",
+    which the perfect needs, nor "going to" + verb, a future."""
+    if any(t.text in ('"', "“", "”") for t in sent) or not _sentence_past_marker(sent):
+        return []
+    found: list[Candidate] = []
+    for verb in sent:
+        if verb.tag_ not in ("VBN", "VBG") or verb.dep_ not in ("ROOT", "conj"):
+            continue
+        auxes = _children(verb, "aux")
+        if len(auxes) != 1 or _children(verb, "auxpass"):
+            continue
+        aux = auxes[0]
+        if not _past_marker(verb):
+            continue  # the time must be the verb's own: "I'm writing about last summer"
+        if _clause_words(verb) & (lx.PRESENT_MARKERS | {"since", "just", "already", "ever"}):
+            continue
+        lasting = [
+            g
+            for p in _children(verb, "prep")
+            if p.lower_ == "for"
+            for g in p.children
+            if g.lemma_.lower() in _PERIODS or g.lemma_.lower() in ("while", "time", "age")
+        ]
+        if lasting:
+            continue  # "I have worked there for two years"
+        if verb.tag_ == "VBN" and aux.lower_ in ("have", "has", "'ve") and aux.i == verb.i - 1:
+            want = morph.inflect(verb.lemma_.lower(), "VBD")
+            if want is None:
+                continue
+            found.append(
+                Candidate(
+                    aux,
+                    verb,
+                    f"{aux.lower_} {verb.lower_} (past: {want})",
+                    (aux.idx, verb.idx + len(verb.text), _match_case(want, aux.text)),
+                    lambda t: t.tag_ == "VBD",
+                )
+            )
+        elif verb.tag_ == "VBG" and aux.lower_ in ("am", "is", "are", "'m", "'re"):
+            nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+            if verb.lower_ == "going" and nxt is not None and nxt.lower_ == "to":
+                after = verb.doc[nxt.i + 1] if nxt.i + 1 < len(verb.doc) else None
+                if after is None or after.tag_ == "VB":
+                    continue  # "going to see": a future
+            subject = _subject_of(verb)
+            if subject is None:
+                continue
+            was = "was" if aux.lower_ in ("am", "is", "'m") else "were"
+            found.append(
+                Candidate(
+                    aux,
+                    verb,
+                    f"{aux.lower_} {verb.lower_} (past: {was})",
+                    (
+                        aux.idx,
+                        aux.idx + len(aux.text),
+                        was if not aux.text.startswith("'") else f" {was}",
+                    ),
+                    lambda t: t.lower_ in ("was", "were"),
+                    confident=False,
+                )
+            )
+    return found
+
+
 def _all_tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
-    return _tense_candidates(doc, sent) + _past_form_candidates(sent)
+    return (
+        _tense_candidates(doc, sent) + _past_form_candidates(sent) + _finished_time_candidates(sent)
+    )
 
 
 def past_tense(doc: Doc) -> Detection | None:
@@ -691,6 +953,7 @@ _MASS_TOO = lx.words(
     breakfast lunch dinner camp work office day night morning evening afternoon week year month
     future past present end beginning top bottom front middle cinema exercise company choice
     summer winter spring autumn action view theatre theater
+    pasta rice meat cheese fruit salad soup pizza sugar salt butter milk juice beef pork
     """
 )
 _THE_PLACES = lx.words(
@@ -743,6 +1006,21 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
         return False
     lemma = noun.lemma_.lower()
     known = lemma in lx.COUNT_NOUNS and lemma not in _MASS_TOO
+    if not known and noun.dep_ == "attr" and _children(noun, "amod") and _one_thing(noun):
+        # "it was wonderful experience", "she is kind doctor": after "be" with a
+        # describing adjective, a noun used both ways means one instance when the subject
+        # is one thing ("the shows are cheap entertainment" is the mass sense).
+        known = (
+            morph.countability(lemma) in ("count", "both")
+            and lemma not in _ATTR_MASS_OK
+            and lemma not in lx.UNCOUNTABLE_NOUNS
+            and lemma not in _PRONOUN_NOUNS
+        )
+    if not known and _countable(lemma):
+        # A count noun known only from the lexicon: bare after a preposition it is too often
+        # an idiom ("give to charity", "in search of", "at stake"), so there it needs an
+        # adjective that makes it one particular thing ("for long walk").
+        known = noun.dep_ != "pobj" or bool(_children(noun, "amod"))
     definite = lemma in lx.UNIQUE_NOUNS or any(
         a.tag_ == "JJS" or a.lower_ in _DEFINITE_ADJECTIVES for a in _children(noun, "amod")
     )
@@ -818,6 +1096,19 @@ def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         if token.lower_ in ("a", "an") and token.dep_ == "det":
             found += _wrong_indefinite(token)
             continue
+        if token.lower_ in ("this", "that") and token.dep_ == "det":
+            found += _demonstrative_number(token)
+            continue
+        if token.lower_ in _POSSESSIVE_FOR:
+            found += _pronoun_for_possessive(token)
+            continue
+        if token.lower_ == "such":
+            found += _such_without_a(token)
+            continue
+        part = _part_without_the(token) if token.lower_ in _PART_NOUNS else []
+        if part:
+            found += part
+            continue
         if not _needs_determiner(doc, token):
             continue
         first = token.left_edge if token.left_edge.i >= sent.start else token
@@ -845,6 +1136,145 @@ def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             )
         )
     return found
+
+
+# Object and possessive pronouns used where a determiner belongs: "for you letter", "of them
+# parents", "yours car".
+_POSSESSIVE_FOR = {"you": "your", "them": "their", "yours": "your", "theirs": "their"}
+# Words after "for you", "with them" that are not a noun it could own.
+_NOT_OWNED = lx.words(
+    """
+    people guys folks all both lot yesterday today tonight tomorrow now too again instead
+    alone first last together anyway though
+    """
+)
+
+
+def _pronoun_for_possessive(pronoun: P) -> list[Candidate]:
+    doc = pronoun.doc
+    if pronoun.i + 1 >= pronoun.sent.end or pronoun.i == pronoun.sent.start:
+        return []
+    noun, before = doc[pronoun.i + 1], doc[pronoun.i - 1]
+    if not noun.is_alpha or noun.lower_ in _NOT_OWNED or noun.text[:1].isupper():
+        return []
+    lemma = noun.lemma_.lower()
+    if lemma in _TIME_UNITS or lemma in lx.PAST_MARKER_UNITS or lemma in _PERIODS:
+        return []  # "for you today", "with them last week"
+    if pronoun.lower_ in ("you", "them"):
+        # After a preposition the pronoun is its object, so a noun right after it is owned:
+        # "for you letter". After a verb it may be a first object ("give them money").
+        if before.tag_ != "IN" or before.lower_ in ("than", "like", "as", "that", "if"):
+            return []
+        if noun.tag_ not in ("NN", "NNS") or not _countable(lemma):
+            return []
+        nxt = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+        if nxt is not None and nxt.tag_ in ("VBZ", "VBP", "VBD", "MD"):
+            return []  # "for you, cars are ...": the noun starts a new clause
+    else:
+        if noun.pos_ not in ("NOUN", "VERB") or not morph.is_noun(noun.text):
+            return []
+        if morph.is_adverb(noun.text):
+            return []  # "yours sincerely"
+    want = _POSSESSIVE_FOR[pronoun.lower_]
+    return [
+        Candidate(
+            pronoun,
+            noun,
+            f"{pronoun.lower_} + noun",
+            (pronoun.idx, pronoun.idx + len(pronoun.text), _match_case(want, pronoun.text)),
+            lambda t: t.tag_ == "PRP$",
+        )
+    ]
+
+
+def _demonstrative_number(det: P) -> list[Candidate]:
+    """ "this shoes", "that books": a singular demonstrative before a plural noun."""
+    noun = det.head
+    if noun.tag_ != "NNS" or noun.i <= det.i or noun.i - det.i > 3:
+        return []
+    if any(t.tag_ not in ("JJ", "RB") for t in det.doc[det.i + 1 : noun.i]):
+        return []  # "this energy causes ...": a noun in between, the plural may be a verb
+    after = det.doc[noun.i + 1] if noun.i + 1 < len(det.doc) else None
+    if after is not None and (after.tag_ in ("DT", "CD", "PRP", "PRP$") or after.pos_ == "VERB"):
+        return []  # "this links two issues": a verb misread as a plural noun
+    lemma = noun.lemma_.lower()
+    if noun.lower_ == lemma or not noun.lower_.endswith("s") or lemma in _EITHER_NUMBER:
+        return []
+    if lemma in lx.INVARIANT_NOUNS or noun.text[:1].isupper():
+        return []
+    nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    if nxt is not None and (nxt.pos_ in ("NOUN", "PROPN") or nxt.lower_ in ("'s", "-")):
+        return []  # "this sports club": the plural is a modifier
+    if any(t.tag_ == "CD" for t in noun.doc[det.i + 1 : noun.i]):
+        return []  # "that 3 hours"
+    want = "these" if det.lower_ == "this" else "those"
+    return [
+        Candidate(
+            det,
+            noun,
+            f"{det.lower_} + plural",
+            (det.idx, det.idx + len(det.text), _match_case(want, det.text)),
+            lambda t: t.lower_ == want,
+        )
+    ]
+
+
+# Nouns naming a part of something, which take "the" before "of": "in the middle of".
+# Not "front", "top", "back", "inside", "outside": "in front of", "on top of" are idioms.
+_PART_NOUNS = lx.words("middle end beginning bottom centre center rest edge start surface")
+
+
+def _part_without_the(noun: P) -> list[Candidate]:
+    """ "in middle of the city", "at end of the day": a part noun before "of" with no
+    determiner takes "the"."""
+    doc = noun.doc
+    nxt = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+    before = doc[noun.i - 1] if noun.i > noun.sent.start else None
+    if nxt is None or nxt.lower_ != "of" or before is None:
+        return []
+    if before.tag_ not in ("IN", "VB", "VBD", "VBP", "VBZ", "VBG") or before.lower_ in ("of", "by"):
+        return []  # "the end of" has its article; "by end of day" is a set phrase
+    if any(c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in noun.children):
+        return []
+    if noun.text[:1].isupper():
+        return []
+    article = "the"
+    return [
+        Candidate(
+            before,
+            noun,
+            f"no article: {noun.lower_} of",
+            (noun.idx, noun.idx, f"{article} "),
+            lambda t: t.dep_ == "det" and t.lower_ == "the",
+        )
+    ]
+
+
+def _such_without_a(such: P) -> list[Candidate]:
+    """ "such problem", "such good idea": "such" before a singular count noun needs a/an."""
+    doc = such.doc
+    i = such.i + 1
+    while i < such.sent.end and doc[i].tag_ in ("JJ", "RB") and doc[i].lower_ not in ("as",):
+        i += 1
+    if i >= such.sent.end or i - such.i > 3:
+        return []
+    noun = doc[i]
+    if noun.tag_ != "NN" or not _countable(noun.lemma_.lower()):
+        return []
+    nxt = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+    if nxt is not None and nxt.tag_ in ("NN", "NNS"):
+        return []  # "such college students": the head noun comes later
+    first = doc[such.i + 1]
+    article = indefinite_article(first.text)
+    return [
+        Candidate(
+            such,
+            noun,
+            f"such + {noun.lower_}",
+            (first.idx, first.idx, f"{article} "),
+            lambda t: t.dep_ == "det" and t.lower_ in ("a", "an"),
+        )
+    ]
 
 
 def _wrong_indefinite(article: P) -> list[Candidate]:
@@ -910,7 +1340,12 @@ def _plural_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             if low not in lx.AMBIGUOUS_PLURALS or determined:
                 found.append(_replace(noun, noun, f"{low} (uncountable)", noun, singular, "NN"))
             continue
-        if noun.tag_ == "NN" and lemma in lx.UNCOUNTABLE_NOUNS and lemma not in _A_UNCOUNTABLE_OK:
+        if noun.tag_ == "NNS":
+            found += _indefinite_plural(noun)
+        uncountable = lemma in lx.UNCOUNTABLE_NOUNS or (
+            morph.countability(lemma) == "mass" and lemma not in _MASS_WITH_A
+        )
+        if noun.tag_ == "NN" and uncountable and lemma not in _A_UNCOUNTABLE_OK:
             article = next(
                 (c for c in noun.children if c.dep_ == "det" and c.lower_ in ("a", "an")), None
             )
@@ -925,11 +1360,160 @@ def _plural_candidates(doc: Doc, sent: Span) -> list[Candidate]:
                         Candidate(article, noun, f"a(n) + {lemma}", note=f"{noun.text} (no a/an)")
                     )
             continue
+        if noun.tag_ == "NN" and lemma in ("kind", "type", "sort"):
+            found += _kinds_of(noun)
+            continue
         if noun.tag_ == "NN":
-            found += _singular_after_plural_quantifier(doc, noun)
+            found += _singular_after_plural_quantifier(doc, noun) or _singular_after_of(noun)
         elif noun.tag_ == "NNS":
             found += _plural_after_singular_quantifier(noun)
     return found
+
+
+# Mass nouns (in the lexicon) that take "a" before an adjective or in a common sense:
+# "a good education" is "both" already; these are marked mass but say "a" naturally.
+_MASS_WITH_A = lx.words(
+    """
+    lot few little bit deal number couple while shame pity mess hurry rush fuss living
+    whole half majority minority variety range
+    """
+)
+# Phrases that count what follows: "a lot of places", "one of the reasons", "a few jobs".
+_COUNTING_NOUNS = lx.words("lot lots number couple plenty dozens hundreds thousands millions")
+_COUNTING_DETS = lx.words("one each some many several most all both any none few")
+
+
+def _countable(lemma: str) -> bool:
+    """Certainly a count noun: in the project's list, or marked count only in lemminflect's
+    lexicon, and not one that is also used uncounted ("time", "work")."""
+    if lemma in _MASS_TOO or lemma in lx.UNCOUNTABLE_NOUNS or lemma in lx.INVARIANT_NOUNS:
+        return False
+    if lemma in lx.COUNT_NOUNS:
+        return True
+    # "nothing", "someone" and "mine" are count nouns in the lexicon but pronouns here.
+    return morph.countability(lemma) == "count" and lemma not in _PRONOUN_NOUNS
+
+
+def _one_thing(attr: P) -> bool:
+    """The complement's verb is singular "is/was" and its subject, before it, is one thing:
+    he, she, it, this, that, or a singular noun."""
+    verb = attr.head
+    subject = _subject_of(verb)
+    if verb.lower_ not in ("is", "was", "'s") or subject is None or subject.i > verb.i:
+        return False
+    return subject.lower_ in ("he", "she", "it", "this", "that") or subject.tag_ == "NN"
+
+
+# Nouns said without "a" after "be" + adjective: "it is hard work", "it was great fun".
+_ATTR_MASS_OK = lx.words(
+    """
+    work fun luck sense value news advice progress information help time weather stuff
+    business nonsense rubbish trouble pleasure importance use english music food money
+    quality interest evidence proof damage pressure power energy training practice behaviour
+    behavior
+    """
+)
+_PRONOUN_NOUNS = lx.words(
+    """
+    nothing nobody someone somebody anyone anybody everyone everybody something anything
+    everything one none mine yours ours theirs hers half no-one
+    """
+)
+
+
+def _kinds_of(noun: P) -> list[Candidate]:
+    """ "many kind of sports", "different type of music": several kinds are counted. ("these
+    kind of" is common speech and left alone.)"""
+    nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    if nxt is None or nxt.lower_ != "of":
+        return []
+    trigger = next(
+        (
+            c
+            for c in noun.children
+            if c.i < noun.i
+            and (
+                c.lower_ in ("many", "several", "various", "numerous", "different", "all", "both")
+                or (c.dep_ == "nummod" and (_count(c) or 0) > 1)
+            )
+        ),
+        None,
+    )
+    if trigger is None or any(
+        c.lower_ in ("a", "an", "the", "this", "that") for c in noun.children
+    ):
+        return []
+    plural = morph.inflect(noun.lemma_.lower(), "NNS")
+    if plural is None:
+        return []
+    return [_replace(trigger, noun, f"{trigger.lower_} + {noun.lower_} of", noun, plural, "NNS")]
+
+
+def _singular_after_of(noun: P) -> list[Candidate]:
+    """ "a lot of shop", "one of my friend", "many of the student": a singular count noun
+    after a phrase that counts several."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "of" or prep.i >= noun.i:
+        return []
+    counter = prep.head
+    low = counter.lower_
+    if low in _COUNTING_NOUNS and counter.tag_ in ("NN", "NNS"):
+        if low == "lot" and not any(c.lower_ == "a" for c in counter.children):
+            return []
+        if low == "number" and not any(c.lower_ == "a" for c in counter.children):
+            return []  # "the number of student ..." is singular
+    elif not (low in _COUNTING_DETS and counter.tag_ in ("CD", "DT", "JJ", "NN")):
+        return []
+    if low in ("one", "each", "some", "any", "all", "most", "none") and not any(
+        c.dep_ in ("det", "poss") for c in noun.children
+    ):
+        return []  # "one of them", "some of it"; "all of Europe" needs a determiner to count
+    if any(
+        c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "this", "that")
+        for c in noun.children
+    ):
+        return []
+    if not noun.is_alpha or (noun.text[:1].isupper() and noun.i != noun.sent.start):
+        return []
+    nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    if nxt is not None and (nxt.pos_ in ("NOUN", "PROPN") or nxt.lower_ in ("'s", "-")):
+        return []  # "a lot of car owners": the head noun comes later
+    if not _countable(noun.lemma_.lower()):
+        return []
+    plural = _pluralisable(noun)
+    if plural is None:
+        return []
+    first = counter.left_edge if counter.left_edge.i >= noun.sent.start else counter
+    return [_replace(first, noun, f"{low} of + singular", noun, plural, "NNS")]
+
+
+def _indefinite_plural(noun: P) -> list[Candidate]:
+    """ "a chairs", "an old books": a/an before a plural noun."""
+    article = next((c for c in noun.children if c.dep_ == "det" and c.lower_ in ("a", "an")), None)
+    if article is None or article.i > noun.i or not noun.is_alpha:
+        return []
+    lemma = noun.lemma_.lower()
+    if noun.lower_ == lemma or not noun.lower_.endswith("s") or lemma in _EITHER_NUMBER:
+        return []  # "a series", "a means", "a lot"
+    if noun.text[:1].isupper() or lemma in lx.INVARIANT_NOUNS:
+        return []
+    between = noun.doc[article.i + 1 : noun.i]
+    if any(t.tag_ == "CD" or t.lower_ in ("few", "couple", "lot", "-") for t in between):
+        return []  # "a few days", "a two-hours trip"
+    nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    if nxt is not None and (nxt.pos_ in ("NOUN", "PROPN") or nxt.lower_ in ("'s", "-")):
+        return []  # "a sports car": the plural is a modifier
+    if not _countable(lemma):
+        return []
+    return [
+        Candidate(
+            article,
+            noun,
+            f"{article.lower_} + plural",
+            note=f"one {lemma}, or {noun.lower_} without '{article.lower_}'",
+            confident=False,
+        )
+    ]
 
 
 def _replace(first: P, last: P, key: str, target: P, new: str, tag: str | None) -> Candidate:
@@ -974,7 +1558,10 @@ def _singular_after_plural_quantifier(doc: Doc, noun: P) -> list[Candidate]:
             child.lower_ in _PLURAL_QUANTIFIERS
             and child.dep_ in ("amod", "det")
             and (
-                (child.lower_ == "few" and any(c.lower_ == "a" for c in noun.children))
+                (
+                    child.lower_ == "few"
+                    and any(c.lower_ == "a" for c in (*noun.children, *child.children))
+                )
                 or child.lower_ != "few"
             )
         ):
@@ -987,9 +1574,15 @@ def _singular_after_plural_quantifier(doc: Doc, noun: P) -> list[Candidate]:
             trigger = head.head
     if trigger is None:
         return []
+    if trigger.lower_ == "both" and (
+        _children(noun, "conj") or any(t.lower_ == "and" for t in noun.doc[noun.i + 1 : noun.i + 5])
+    ):
+        return []  # "both fear and anger"
+    a_few = trigger.lower_ == "few"  # its "a" is part of "a few", not the noun's
     if any(
         c.dep_ == "det" and c.lower_ in ("a", "an", "this", "that", "every", "each")
         for c in noun.children
+        if not (a_few and c.lower_ == "a")
     ):
         return []
     plural = _pluralisable(noun)
@@ -1009,6 +1602,10 @@ def _plural_after_singular_quantifier(noun: P) -> list[Candidate]:
         return []
     if det.lower_ == "each" and det.i + 1 < len(det.doc) and det.doc[det.i + 1].lower_ == "other":
         return []  # "each other's appearances"
+    if det.i > 0 and det.doc[det.i - 1].lower_ == "one":
+        return []  # "one another"
+    if any(t.lower_ in ("few", "couple") or t.tag_ == "CD" for t in det.doc[det.i + 1 : noun.i]):
+        return []  # "another few hours", "every two weeks"
     if any(c.dep_ == "nummod" for c in noun.children):
         return []  # "every two weeks"
     singular = noun.lemma_.lower()
@@ -1066,7 +1663,103 @@ _COLLOCATIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("reason", "NOUN", ("of",), "the reason for"),
     ("congratulations", "NOUN", ("for",), "congratulations on"),
 )
+# Collocations whose head word is also common in another part of speech ("the lack of" is
+# right, "they lack of" is not): the parse must give the head this part of speech.
+_TAGGED_COLLOCATIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("dream", "VERB", ("with", "in", "on"), "dream of / dream about"),
+    ("assist", "VERB", ("to",), "attend (no preposition)"),
+    ("contact", "VERB", ("with", "to"), "contact (no preposition)"),
+    ("laugh", "VERB", ("of",), "laugh at"),
+    ("protect", "VERB", ("of",), "protect from"),
+    ("worry", "VERB", ("of",), "worry about"),
+    ("comment", "VERB", ("about",), "comment on"),
+    ("congratulate", "VERB", ("for",), "congratulate on"),
+    ("divide", "VERB", ("in",), "divide into"),
+    ("lack", "VERB", ("of",), "lack (no preposition)"),
+    ("invest", "VERB", ("on",), "invest in"),
+    ("specialise", "VERB", ("on",), "specialise in"),
+    ("specialize", "VERB", ("on",), "specialize in"),
+    ("believe", "VERB", ("on",), "believe in"),
+    ("count", "VERB", ("with",), "count on"),
+    ("explain", "VERB", ("about",), "explain (no preposition)"),
+    ("describe", "VERB", ("about",), "describe (no preposition)"),
+    ("request", "VERB", ("for",), "request (no preposition)"),
+    ("approach", "VERB", ("to",), "approach (no preposition)"),
+    ("access", "VERB", ("to",), "access (no preposition)"),
+    ("resemble", "VERB", ("to", "with"), "resemble (no preposition)"),
+    ("accompany", "VERB", ("with",), "accompany (no preposition)"),
+    ("obey", "VERB", ("to",), "obey (no preposition)"),
+    ("visit", "VERB", ("to",), "visit (no preposition)"),
+    ("phone", "VERB", ("to",), "phone (no preposition)"),
+    ("tell", "VERB", ("to",), "tell someone (no preposition)"),
+    ("join", "VERB", ("to",), "join (no preposition)"),
+    ("attend", "VERB", ("at", "in"), "attend (no preposition)"),
+    ("answer", "VERB", ("to", "at"), "answer (no preposition)"),
+    ("excited", "ADJ", ("with",), "excited about"),
+    ("worried", "ADJ", ("of",), "worried about"),
+    ("jealous", "ADJ", ("on", "from"), "jealous of"),
+    ("ashamed", "ADJ", ("for", "from"), "ashamed of"),
+    ("surprised", "ADJ", ("for", "of"), "surprised at / surprised by"),
+    ("disappointed", "ADJ", ("from", "of"), "disappointed with / disappointed by"),
+    ("pleased", "ADJ", ("of", "from"), "pleased with"),
+    ("crazy", "ADJ", ("of", "for"), "crazy about"),
+    ("close", "ADJ", ("of",), "close to"),
+    ("rich", "ADJ", ("of",), "rich in"),
+    ("dependent", "ADJ", ("of", "from"), "dependent on"),
+    ("involved", "ADJ", ("on",), "involved in"),
+    ("good", "ADJ", ("on",), "good at"),
+    ("bad", "ADJ", ("on",), "bad at"),
+    ("interest", "NOUN", ("for", "about"), "interest in"),
+    ("access", "NOUN", ("at", "for"), "access to"),
+    ("damage", "NOUN", ("for", "at"), "damage to"),
+    ("addiction", "NOUN", ("of", "on", "with"), "addiction to"),
+    ("contribution", "NOUN", ("in",), "contribution to"),
+    ("dependence", "NOUN", ("of", "from"), "dependence on"),
+    ("example", "NOUN", ("for",), "an example of"),
+    ("cause", "NOUN", ("for",), "the cause of"),
+    ("married", "VERB", ("with",), "married to"),
+)
 _FIXED: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("for", "the", "other", "hand"), "on the other hand"),
+    (("at", "the", "other", "hand"), "on the other hand"),
+    (("by", "the", "other", "hand"), "on the other hand"),
+    (("in", "my", "point", "of", "view"), "from my point of view"),
+    (("on", "my", "point", "of", "view"), "from my point of view"),
+    (("in", "the", "other", "side"), "on the other side"),
+    (("on", "the", "beginning"), "at the beginning"),
+    (("at", "the", "first", "time"), "for the first time"),
+    (("in", "the", "first", "time"), "the first time / at first"),
+    (("at", "tv"), "on TV"),
+    (("on", "my", "free", "time"), "in my free time"),
+    (("on", "my", "spare", "time"), "in my spare time"),
+    (("at", "my", "free", "time"), "in my free time"),
+    (("at", "my", "spare", "time"), "in my spare time"),
+    (("by", "example"), "for example"),
+    (("in", "contrary"), "on the contrary"),
+    (("since", "long", "time"), "for a long time"),
+    (("since", "a", "long", "time"), "for a long time"),
+    (("in", "the", "party"), "at the party"),
+    (("for", "my", "opinion"), "in my opinion"),
+    (("to", "my", "opinion"), "in my opinion"),
+    (("at", "my", "opinion"), "in my opinion"),
+    (("in", "christmas"), "at Christmas"),
+    (("in", "love", "of"), "in love with"),
+    (("forward", "for"), "look forward to"),
+    (("take", "part", "of"), "take part in"),
+    (("takes", "part", "of"), "take part in"),
+    (("took", "part", "of"), "take part in"),
+    (("taking", "part", "of"), "take part in"),
+    (("pay", "attention", "on"), "pay attention to"),
+    (("pay", "attention", "at"), "pay attention to"),
+    (("paid", "attention", "on"), "pay attention to"),
+    (("paying", "attention", "on"), "pay attention to"),
+    (("go", "to", "shopping"), "go shopping"),
+    (("went", "to", "shopping"), "went shopping"),
+    (("going", "to", "shopping"), "going shopping"),
+    (("go", "to", "swimming"), "go swimming"),
+    (("went", "to", "swimming"), "went swimming"),
+    (("go", "to", "fishing"), "go fishing"),
+    (("went", "to", "fishing"), "went fishing"),
     (("on", "my", "opinion"), "in my opinion"),
     (("in", "the", "other", "hand"), "on the other hand"),
     (("in", "the", "same", "time"), "at the same time"),
@@ -1149,6 +1842,50 @@ def _collocation_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     return index
 
 
+@lru_cache(maxsize=1)
+def _tagged_index() -> dict[str, list[tuple[str, tuple[str, ...], str]]]:
+    """Every inflected form of a head word -> (part of speech, wrong prepositions, fix)."""
+    index: dict[str, list[tuple[str, tuple[str, ...], str]]] = {}
+    for lemma, pos, wrong, right in _TAGGED_COLLOCATIONS:
+        forms = {lemma}
+        if pos == "VERB":
+            for tag in ("VBZ", "VBD", "VBG", "VBN", "VBP"):
+                form = morph.inflect(lemma, tag)
+                if form:
+                    forms.add(form)
+        elif pos == "NOUN":
+            plural = morph.inflect(lemma, "NNS")
+            if plural:
+                forms.add(plural)
+        for form in forms:
+            index.setdefault(form, []).append((pos, wrong, right))
+    return index
+
+
+def _parsed_pos(doc: Doc, token: Token) -> str | None:
+    span = doc.parsed.char_span(token.start, token.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    pos = span[0].pos_
+    if pos == "AUX":
+        return "VERB"
+    if pos == "VERB" and span[0].tag_ == "VBN":
+        return "ADJ" if span[0].dep_ in ("acomp", "amod", "oprd") else "VERB"
+    return pos
+
+
+def _tagged_collocations(doc: Doc, token: Token, after: Token) -> list[Hit]:
+    found: list[Hit] = []
+    for pos, wrong, right in _tagged_index().get(token.norm, ()):
+        if after.norm not in wrong:
+            continue
+        parsed = _parsed_pos(doc, token)
+        if parsed != pos and not (pos == "ADJ" and parsed == "VERB" and token.norm.endswith("ed")):
+            continue
+        found.append(Hit(token.index, after.index, f"{token.norm} {after.norm}", right))
+    return found
+
+
 def preposition(doc: Doc) -> Detection | None:
     hits: list[Hit] = []
     index = _collocation_index()
@@ -1159,6 +1896,7 @@ def preposition(doc: Doc) -> Detection | None:
         for wrong, right in index.get(token.norm, ()):
             if after.norm in wrong and not _collocation_exempt(doc, token, after):
                 hits.append(Hit(token.index, after.index, f"{token.norm} {after.norm}", right))
+        hits += _tagged_collocations(doc, token, after)
         hits += _missing_preposition(doc, token, after)
         for phrase, right in _fixed_index().get(token.norm, ()):
             if doc.norms(token.index, len(phrase)) == phrase:
@@ -1231,6 +1969,11 @@ def _missing_preposition(doc: Doc, token: Token, after: Token) -> list[Hit]:
             return [Hit(token.index, after.index, "listen + object", fix)]
     if lemma == "explain" and after.norm in ("me", "him", "her", "us", "them"):
         return [Hit(token.index, after.index, "explain + person", f"{token.text} to {after.text}")]
+    if lemma in ("reply", "listen") and after.norm in ("me", "him", "us", "them"):
+        return [Hit(token.index, after.index, f"{lemma} + person", f"{token.text} to {after.text}")]
+    if lemma == "say" and after.norm in ("me", "him", "us", "them"):
+        # "she said me": "said to me", or "told me".
+        return [Hit(token.index, after.index, "say + person", f"{token.text} to {after.text}")]
     if lemma == "wait" and after.norm in _PREP_OBJECT and after.norm != "a":
         nxt = doc.next(after)
         if nxt is None or nxt.norm not in _WAIT_OK:
@@ -1240,10 +1983,58 @@ def _missing_preposition(doc: Doc, token: Token, after: Token) -> list[Hit]:
     return []
 
 
+_MONTHS = lx.words(
+    "january february march april june july august september october november december"
+)
+_SEASONS = lx.words("summer winter spring autumn")
+_CLOCK = lx.words("o'clock oclock am pm a.m. p.m.")
+_STOPS = lx.PREPOSITIONS | lx.words("every each and or but because")
+_TRANSPORT = lx.words("bus car train plane taxi bike bicycle metro subway tube coach boat ship")
+# Verbs that take their person directly: "ask him", not "ask to him".
+_DIRECT_PERSON = lx.words("ask tell call phone answer contact invite thank marry")
+_PERSONS = lx.words("me him her us them")
+
+
 def _time_prepositions(doc: Doc, token: Token, after: Token) -> list[Hit]:
     norm = token.norm
+    following = doc.next(after)
+    number = after.norm.isdigit() or after.norm in lx.NUMBER_WORDS
     if norm in ("in", "at") and after.norm in _DAYS:
         return [Hit(token.index, after.index, f"{norm} + day", f"on {after.text}")]
+    dated = following is not None and following.norm[:1].isdigit()  # "on January 5"
+    if norm in ("on", "at") and after.norm in _MONTHS and not dated:
+        return [Hit(token.index, after.index, f"{norm} + month", f"in {after.text}")]
+    if norm in ("in", "on") and number and following is not None and following.norm in _CLOCK:
+        fix = f"at {after.text} {following.text}"
+        return [Hit(token.index, following.index, f"{norm} + clock time", fix)]
+    # "at summer camp" is right: the season must not modify a noun.
+    modifier = following is not None and not after.comma_after and morph.is_noun(following.norm)
+    if norm in ("at", "on") and after.norm in _SEASONS and not modifier:
+        return [Hit(token.index, after.index, f"{norm} + season", f"in {after.text}")]
+    vehicle = modifier and following is not None and following.norm not in _STOPS
+    if norm == "with" and after.norm in _TRANSPORT and not vehicle:
+        return [Hit(token.index, after.index, "with + transport", f"by {after.text}")]
+    # "I live here from three years": a length of time takes "for" ("from 9 to 5" is right).
+    span = set(doc.norms(after.index + 1, 3))
+    lasting = following is not None and following.norm in _PERIODS
+    if (
+        norm == "from"
+        and number
+        and lasting
+        and following is not None
+        and not ({"to", "until", "till"} & span)
+    ):
+        fix = f"for {after.text} {following.text}"
+        return [Hit(token.index, following.index, "from + period", fix)]
+    lemma = morph.verb_lemma(norm)
+    person = following is not None and following.norm in _PERSONS and after.norm == "to"
+    if person and following is not None and lemma in _DIRECT_PERSON and not after.comma_after:
+        fix = f"{token.text} {following.text}"
+        return [Hit(token.index, following.index, f"{lemma} to + person", fix)]
+    agreed = lemma == "agree" and after.norm == "to"
+    if agreed and following is not None and following.norm in _PERSONS | {"you"}:
+        fix = f"{token.text} with {following.text}"
+        return [Hit(token.index, following.index, "agree to + person", fix)]
     if norm in ("on", "at") and re.fullmatch(r"(19|20)\d\d", after.norm):
         return [Hit(token.index, after.index, f"{norm} + year", f"in {after.text}")]
     if norm in ("since", "during"):
