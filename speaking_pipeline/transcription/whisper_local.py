@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
 # - greedy decoding (beam 1): a beam picks the likelier, i.e. more standard, wording;
 # - temperature fallback kept short: sampling at high temperatures invents words; a window
 #   that still fails the checks at 0.4 is dropped below as unreliable.
+# Greedy decoding still repairs grammar (the prior is in every step), so each window's text
+# is then re-scored against learner variants of it (rescoring.py). Measured and not taken
+# (docs/benchmarks.md): beam 5 kept fewer planted errors at over twice the cost; a prompt
+# in learner English helped on some texts and hurt on others.
 _BEAM_SIZE = 1
 _TEMPERATURES = (0.0, 0.2, 0.4)
 # Silence longer than this around a suspect segment is skipped, where Whisper invents text.
@@ -112,40 +117,31 @@ class LocalWhisperTranscriber:
         windows: dict[int, tuple[Any, int]] = {}
         model.capture.windows = windows
         try:
-            # faster-whisper decodes with PyAV itself, so any container PyAV reads works.
-            segments, info = model.transcribe(
-                str(audio_path),
-                language=whisper_language,
-                beam_size=_BEAM_SIZE,
-                best_of=1,
-                temperature=list(_TEMPERATURES),
-                condition_on_previous_text=False,
-                word_timestamps=True,
-                hallucination_silence_threshold=_HALLUCINATION_SILENCE_SECS,
-                # Silero VAD (bundled in the wheel) skips long silences, where Whisper
-                # would otherwise invent text; its defaults cut only pauses over 2 s.
-                vad_filter=True,
-            )
-            # Segments are generated lazily: decoding errors surface while iterating.
-            segment_list = list(segments)
+            with _as_transcription_error():
+                # faster-whisper decodes with PyAV itself, so any container PyAV reads works.
+                segments, info = model.transcribe(
+                    str(audio_path),
+                    language=whisper_language,
+                    beam_size=_BEAM_SIZE,
+                    best_of=1,
+                    temperature=list(_TEMPERATURES),
+                    condition_on_previous_text=False,
+                    word_timestamps=True,
+                    hallucination_silence_threshold=_HALLUCINATION_SILENCE_SECS,
+                    # Silero VAD (bundled in the wheel) skips long silences, where Whisper
+                    # would otherwise invent text; its defaults cut only pauses over 2 s.
+                    vad_filter=True,
+                )
+                # Segments are generated lazily: decoding errors surface while iterating.
+                segment_list = list(segments)
             if not info.duration or info.duration <= 0:
                 raise TranscriptionError(
                     "could not decode audio: no audio samples", transient=False
                 )
             kept = verbatim_segments(segment_list, float(info.duration))
             if self.rescore and info.language == "en":
-                kept = self._rescore(model, kept, windows)
-        except (av.error.FFmpegError, ValueError) as exc:
-            raise TranscriptionError(
-                f"could not decode audio: {_reason(exc)}", transient=False
-            ) from exc
-        except MemoryError as exc:
-            raise TranscriptionError("out of memory while transcribing", transient=True) from exc
-        except RuntimeError as exc:
-            # CTranslate2 reports resource trouble (CUDA out of memory, say) this way.
-            raise TranscriptionError(
-                f"transcription failed: {_reason(exc)}", transient=True
-            ) from exc
+                with _as_transcription_error():
+                    kept = self._rescore(model, kept, windows)
         finally:
             model.capture.windows = None
 
@@ -379,6 +375,24 @@ def _capturing_model_class() -> type[WhisperModel]:
 
         _capturing_class = CapturingWhisperModel
     return _capturing_class
+
+
+@contextmanager
+def _as_transcription_error() -> Iterator[None]:
+    """Decoding and scoring failures as TranscriptionError, permanent or transient."""
+    try:
+        yield
+    except TranscriptionError:
+        raise
+    except (av.error.FFmpegError, ValueError) as exc:
+        raise TranscriptionError(
+            f"could not decode audio: {_reason(exc)}", transient=False
+        ) from exc
+    except MemoryError as exc:
+        raise TranscriptionError("out of memory while transcribing", transient=True) from exc
+    except RuntimeError as exc:
+        # CTranslate2 reports resource trouble (CUDA out of memory, say) this way.
+        raise TranscriptionError(f"transcription failed: {_reason(exc)}", transient=True) from exc
 
 
 def _resolve_device(device: str) -> str:
