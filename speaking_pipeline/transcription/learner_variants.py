@@ -3,7 +3,9 @@
 Whisper's decoder carries a language model that "repairs" learner grammar: a spoken "many
 mistake" tends to come out as "many mistakes". Each edit proposed here is a form a learner
 might really have said instead of the word Whisper wrote (the other number of a noun, the
-other person or tense of a verb, another preposition, an article or "to" dropped or added).
+other person or tense of a verb, another preposition or none, no article, "to" after a
+modal). An article the learner said but Whisper left out ("a new shoes" heard as "new
+shoes") is not offered back: inserting one before any word would multiply the variants.
 Which of them the speaker said is decided by the audio, elsewhere; this module only lists them.
 """
 
