@@ -384,3 +384,44 @@ def test_a_repeated_utterance_is_kept_once_and_unreliable_segments_go() -> None:
     )
     kept = verbatim_segments([once, again, silence, loop], duration=10.0)
     assert [k.text for k in kept] == ["I must to improve."]
+
+
+# ---- learner errors survive: the decoder's grammar "repairs" are checked against the audio ---
+
+
+@pytest.mark.parametrize(
+    ("name", "spoken"),
+    [
+        ("learner-cook.wav", ["my father cook for", "he always make too much"]),
+        ("learner-walk.wav", ["yesterday i walk to the park", "we talk about"]),
+    ],
+)
+def test_learner_forms_come_back_as_spoken(
+    transcriber: LocalWhisperTranscriber, name: str, spoken: list[str]
+) -> None:
+    result = transcriber.transcribe(AUDIO / name, language="en")
+
+    said = " ".join(_tokens(result.text))
+    for phrase in spoken:
+        assert phrase in said, result.text
+    # Re-scored words keep a timing inside the clip, in order.
+    starts = [word.start for word in result.words]
+    assert starts == sorted(starts)
+    assert [w.word for w in result.words] == result.text.split()
+
+
+def test_standard_english_is_left_as_it_was_said(transcriber: LocalWhisperTranscriber) -> None:
+    result = transcriber.transcribe(AUDIO / "standard-cousin.wav", language="en")
+
+    assert " ".join(_tokens(result.text)) == (
+        "my cousin lives in a big city and he works in a shop he has two dogs"
+    )
+
+
+def test_window_encodings_are_released_after_transcribing(model_dir: Path) -> None:
+    transcriber = LocalWhisperTranscriber(model_dir, device="cpu")
+    model = transcriber._get_model()
+    transcriber.transcribe(AUDIO / "learner-walk.wav", language="en")
+
+    # The encoder outputs are kept only while a transcription runs (they are large).
+    assert model.capture.windows is None
