@@ -1,4 +1,4 @@
-"""The Dagster daemon `up` runs: Dagster's own CLI, with a one-second sensor loop."""
+"""The Dagster daemon `up` runs: Dagster's own CLI, with a half-second sensor loop."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ from dagster._daemon.cli import main as dagster_daemon_main
 # constant is read on every loop). The DONE and FAILED sensors are what a learner waits on
 # after the run has ended, so a 5 s loop is on average 2.5 s of every session's wait.
 # Sensors keep their own minimum intervals; only the ones due are evaluated each loop.
-SENSOR_LOOP_SECS = 1
+# Half a second, not 1: a 1 s sensor is due again only after 1 s has fully passed, so a
+# 1 s loop evaluated it every other loop (measured: 1.7 s from a run's end to DONE).
+SENSOR_LOOP_SECS = 0.5
 
 
 def main() -> None:
-    sensor_daemon.MIN_INTERVAL_LOOP_TIME = SENSOR_LOOP_SECS
+    # Dagster annotates it int; it is only ever used as a sleep time.
+    sensor_daemon.MIN_INTERVAL_LOOP_TIME = SENSOR_LOOP_SECS  # type: ignore[assignment]
     sys.argv[0] = "dagster-daemon"
     dagster_daemon_main()
 

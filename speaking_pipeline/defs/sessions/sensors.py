@@ -55,7 +55,7 @@ from speaking_pipeline.storage.base import AudioStore
 
 WILL_RETRY_TAG = "dagster/will_retry"
 # A learner waits on these after the run has ended: every loop of the sensor daemon, which
-# `up` runs with a 1 s loop instead of Dagster's fixed 5 s (orchestration/daemon.py).
+# `up` runs with a 0.5 s loop instead of Dagster's fixed 5 s (orchestration/daemon.py).
 STATUS_SENSOR_INTERVAL = 1
 # Both jobs move a session's status (re-analysis of a FAILED session goes through
 # ANALYZING), so both report their outcome.
