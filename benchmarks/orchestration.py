@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -19,6 +18,8 @@ from pathlib import Path
 import httpx
 import psutil
 
+from speaking_pipeline.cli.ports import free_port
+
 REPO = Path(__file__).resolve().parents[1]
 AUDIO = REPO / "tests" / "fixtures" / "audio" / "speech.ogg"
 SECRET = "bench-secret-0123456789abcdef0123456789"
@@ -28,12 +29,6 @@ BURST = 30
 
 def _p(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def direct_baseline(
@@ -86,7 +81,7 @@ class Stack:
 
     def __init__(self, model_dir: Path) -> None:
         self.data_dir = Path(tempfile.mkdtemp(prefix="sp-bench-up-"))
-        self.api_port, self.dagster_port = _free_port(), _free_port()
+        self.api_port, self.dagster_port = free_port(), free_port()
         env = {
             k: v
             for k, v in os.environ.items()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 import uuid
@@ -15,6 +14,7 @@ import pytest
 from dagster import DagsterInstance
 from starlette.testclient import TestClient
 
+from speaking_pipeline.cli.ports import free_port as free_port  # tests import it from here
 from speaking_pipeline.config import Settings, get_settings
 from speaking_pipeline.db.repository import NewSession, Repository
 from speaking_pipeline.security.tokens import mint_token
@@ -116,13 +116,6 @@ def launch_requested_runs(settings: Settings, db_url: str) -> list[str]:
         result.dagster_run.tags["dagster/partition"]
         for result in launch_requested(settings, db_url, resources={})
     ]
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for_url(url: str, timeout: float, proc: subprocess.Popen[bytes]) -> None:

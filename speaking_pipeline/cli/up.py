@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from speaking_pipeline.cli.ports import free_port
 from speaking_pipeline.cli.supervisor import Child, Supervisor
 from speaking_pipeline.config import Settings, get_settings
 from speaking_pipeline.db.engine import resolve_database_urls
@@ -108,7 +109,7 @@ def _code_servers(
     children = []
     entries = []
     for location, module in code_locations().items():
-        port = _free_port()
+        port = free_port()
         entries.append(
             {"grpc_server": {"host": "127.0.0.1", "port": port, "location_name": location}}
         )
@@ -137,12 +138,6 @@ def _code_servers(
     workspace = settings.dagster_home / "workspace.yaml"
     workspace.write_text(yaml.safe_dump({"load_from": entries}, sort_keys=False))
     return children, workspace
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _children(settings: Settings, log_dir: Path | None, *, warm: bool) -> list[Child]:
