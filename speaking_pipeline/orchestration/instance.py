@@ -42,12 +42,20 @@ def instance_config(
     Each provider step declares a pool (`transcriber`, `analyzer`); `default_limit` bounds
     concurrent steps per pool, and `dagster instance concurrency set POOL N` tunes one."""
     config: dict[str, object] = {
-        "storage": {"postgres": {"postgres_url": {"env": DAGSTER_PG_URL_ENV}}},
+        # dagster-postgres's storage with pooled connections (orchestration/storage.py).
+        "storage": {
+            "custom": {
+                "module": "speaking_pipeline.orchestration.storage",
+                "class": "PooledPostgresStorage",
+                "config": {"postgres_url": {"env": DAGSTER_PG_URL_ENV}},
+            }
+        },
         "run_coordinator": {
-            "module": "dagster._core.run_coordinator",
-            "class": "QueuedRunCoordinator",
-            # The default 5 s between dequeues is most of a learner's wait for a short clip.
-            "config": {"dequeue_interval_seconds": 1, "dequeue_use_threads": True},
+            # Dagster's queue with a 0.5 s dequeue tick (orchestration/coordinator.py): its
+            # default 5 s between dequeues was most of a learner's wait for a short clip.
+            "module": "speaking_pipeline.orchestration.coordinator",
+            "class": "PromptQueuedRunCoordinator",
+            "config": {"dequeue_use_threads": True},
         },
         "concurrency": {
             "runs": {

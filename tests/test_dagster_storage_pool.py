@@ -1,0 +1,127 @@
+"""Dagster's storage with pooled connections: the same storage, far fewer connections."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+import yaml
+from dagster import DagsterInstance, DagsterRun, DagsterRunStatus
+from dagster_postgres import PostgresRunStorage
+
+from speaking_pipeline.db.urls import dagster_postgres_url
+from speaking_pipeline.orchestration import storage as pooled
+from speaking_pipeline.orchestration.instance import DAGSTER_PG_URL_ENV, instance_config
+
+
+def _count_connections(engine: sqlalchemy.engine.Engine) -> list[int]:
+    opened = [0]
+
+    def on_connect(*_: object) -> None:
+        opened[0] += 1
+
+    sqlalchemy.event.listen(engine, "connect", on_connect)
+    return opened
+
+
+@pytest.fixture
+def instance(
+    dagster_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[DagsterInstance]:
+    monkeypatch.setenv(DAGSTER_PG_URL_ENV, dagster_postgres_url(dagster_db_url))
+    (tmp_path / "dagster.yaml").write_text(yaml.safe_dump(instance_config()))
+    with DagsterInstance.from_config(str(tmp_path)) as made:
+        yield made
+
+
+def _runs(instance: DagsterInstance, n: int) -> None:
+    for i in range(n):
+        run = instance.add_run(DagsterRun(job_name=f"job_{i}", run_id=f"run-{os.getpid()}-{i}"))
+        instance.report_engine_event("started", run)
+        assert instance.get_run_by_id(run.run_id) is not None
+
+
+def test_up_uses_the_pooled_storage_and_it_stores_runs_and_events(
+    instance: DagsterInstance,
+) -> None:
+    assert isinstance(instance.run_storage, pooled.PooledRunStorage)
+    assert isinstance(instance.event_log_storage, pooled.PooledEventLogStorage)
+    assert isinstance(instance.schedule_storage, pooled.PooledScheduleStorage)
+    run = instance.add_run(DagsterRun(job_name="process_session", run_id="pooled-run"))
+    instance.report_engine_event("hello from the pool", run)
+    instance.report_run_failed(run)
+    stored = instance.get_run_by_id("pooled-run")
+    assert stored is not None and stored.status == DagsterRunStatus.FAILURE
+    messages = [e.message for e in instance.all_logs("pooled-run")]
+    assert "hello from the pool" in messages
+    # A ref (what code servers and run workers get) builds the same pooled storage.
+    with DagsterInstance.from_ref(instance.get_ref()) as again:
+        assert isinstance(again.run_storage, pooled.PooledRunStorage)
+        assert again.get_run_by_id("pooled-run") is not None
+
+
+def test_many_calls_share_a_few_connections_where_dagster_opens_one_each(
+    instance: DagsterInstance, dagster_db_url: str
+) -> None:
+    engines = [
+        instance.run_storage._engine,  # type: ignore[attr-defined]
+        instance.event_log_storage._engine,  # type: ignore[attr-defined]
+    ]
+    counters = [_count_connections(e) for e in engines]
+    _runs(instance, 40)
+    opened = sum(c[0] for c in counters)
+    assert 1 <= opened <= 2 * pooled.POOL_SIZE
+
+    # The baseline: dagster-postgres's own run storage on the same database.
+    plain = PostgresRunStorage(dagster_postgres_url(dagster_db_url))
+    baseline = _count_connections(plain._engine)
+    for _ in range(40):
+        plain.get_runs(limit=1)
+    assert baseline[0] >= 40
+
+
+def test_a_second_instance_does_not_check_the_tables_again(
+    instance: DagsterInstance, tmp_path: Path
+) -> None:
+    key = (os.getpid(), instance.run_storage.postgres_url, "run")  # type: ignore[attr-defined]
+    assert key in pooled._checked
+    with DagsterInstance.from_config(str(tmp_path)) as second:
+        opened = _count_connections(second.run_storage._engine)  # type: ignore[attr-defined]
+        assert opened[0] == 0  # nothing was asked of the database yet
+        assert second.get_run_by_id("missing") is None
+        assert opened[0] == 1
+
+
+def test_dispose_closes_the_pool(dagster_db_url: str, tmp_path: Path) -> None:
+    storage = pooled.PooledRunStorage(dagster_postgres_url(dagster_db_url))
+    storage.get_runs(limit=1)
+    assert storage._engine.pool.checkedin() == 1  # type: ignore[attr-defined]
+    storage.dispose()
+    assert storage._engine.pool.checkedin() == 0  # type: ignore[attr-defined]
+
+
+def test_a_forked_child_never_uses_its_parents_connections(instance: DagsterInstance) -> None:
+    _runs(instance, 3)
+    engine = instance.run_storage._engine  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        parent_backend = conn.execute(sqlalchemy.text("select pg_backend_pid()")).scalar()
+    pid = os.fork()
+    if pid == 0:  # the child: its own connection, then a normal exit (closing what it has)
+        code = 1
+        try:
+            with engine.connect() as conn:
+                child = conn.execute(sqlalchemy.text("select pg_backend_pid()")).scalar()
+            code = 0 if child != parent_backend else 2
+            engine.dispose()
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    # The parent's pooled connection survived the child.
+    with engine.connect() as conn:
+        again = conn.execute(sqlalchemy.text("select pg_backend_pid()")).scalar()
+    assert again == parent_backend
+    assert instance.get_run_by_id(f"run-{os.getpid()}-0") is not None
