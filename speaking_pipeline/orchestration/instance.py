@@ -50,6 +50,15 @@ def instance_config(
                 "config": {"postgres_url": {"env": DAGSTER_PG_URL_ENV}},
             }
         },
+        # No capture of the run processes' stdout/stderr: Dagster's local capture starts a
+        # `tail` and a Python watcher process per stream for every run (four processes per
+        # session), and whatever a library printed (a transcript, say) would be kept in
+        # Dagster's storage. Steps log through `context.log`, which is the event log; the
+        # raw output of a run worker stays in its own log (`up`'s output).
+        "compute_logs": {
+            "module": "dagster._core.storage.noop_compute_log_manager",
+            "class": "NoOpComputeLogManager",
+        },
         "run_coordinator": {
             # Dagster's queue with a 0.5 s dequeue tick (orchestration/coordinator.py): its
             # default 5 s between dequeues was most of a learner's wait for a short clip.
