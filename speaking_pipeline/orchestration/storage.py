@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import os
 import threading
-import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-import sqlalchemy
 from dagster._core.storage.config import pg_config
 from dagster._serdes import ConfigurableClassData
 from dagster_postgres import (
@@ -36,7 +34,8 @@ from dagster_postgres import (
     PostgresScheduleStorage,
 )
 from dagster_postgres.utils import pg_url_from_config
-from sqlalchemy.engine import Engine
+
+from speaking_pipeline.db.dagster_pool import dagster_storage_engine
 
 # Connections kept open per storage, and how many more a burst may open (closed on return).
 # The daemon's sensor, schedule and queue threads share one instance.
@@ -45,30 +44,17 @@ MAX_OVERFLOW = 10
 # Server-side idle timeouts and PgBouncer both close old connections; a fresh one sooner.
 POOL_RECYCLE_SECS = 1800
 
-_pools: weakref.WeakSet[Engine] = weakref.WeakSet()
 _checked: set[tuple[int, str, str]] = set()
 _checked_lock = threading.Lock()
 
 
-def pooled_engine(postgres_url: str) -> Engine:
-    engine = sqlalchemy.create_engine(
+def pooled_engine(postgres_url: str) -> Any:
+    return dagster_storage_engine(
         postgres_url,
-        isolation_level="AUTOCOMMIT",  # as dagster-postgres: every statement commits
         pool_size=POOL_SIZE,
         max_overflow=MAX_OVERFLOW,
-        pool_pre_ping=True,
-        pool_recycle=POOL_RECYCLE_SECS,
+        recycle_secs=POOL_RECYCLE_SECS,
     )
-    _pools.add(engine)
-    return engine
-
-
-def _forget_parent_pools() -> None:
-    for engine in list(_pools):
-        engine.dispose(close=False)
-
-
-os.register_at_fork(after_in_child=_forget_parent_pools)
 
 
 @contextmanager
@@ -88,7 +74,7 @@ def _tables_checked_once(kind: str, postgres_url: str, wanted: bool) -> Iterator
 
 
 class _Pooled:
-    _engine: Engine
+    _engine: Any  # a SQLAlchemy engine (the library stays in `db`)
 
     def dispose(self) -> None:
         super().dispose()  # type: ignore[misc]
