@@ -740,6 +740,123 @@ def _is_story(doc: Doc) -> bool:
     return story
 
 
+# The discourse anchor: a sentence is narrated in the past when the sentences around it
+# (two either side, not the sentence itself, whose slips would count against it) hold at
+# least NARRATED_MIN_PAST finite past verbs and NARRATED_RATIO times as many as present ones.
+NARRATED_WINDOW = 2
+NARRATED_MIN_PAST = 3
+NARRATED_RATIO = 2.0
+_PRESENT_MODALS = lx.words("will 'll wo can ca shall may must")
+# Words that put a sentence in the speaker's present, whatever the story around it.
+_NOW_CUES = lx.PRESENT_MARKERS | lx.words("nowadays these future generally recently")
+
+
+_LITERARY = lx.words("novel chapter author plot narrator protagonist reader scene poem satire")
+
+
+def _tense_counts(sent: Span) -> tuple[int, int]:
+    """Finite past and present verbs of a sentence (auxiliaries and modals included, so "is
+    going" counts once as present, "didn't go" once as past)."""
+    past = present = 0
+    for t in sent:
+        if t.tag_ == "VBD" and t.dep_ not in ("amod", "acl"):
+            past += 1
+        elif t.tag_ in ("VBZ", "VBP") or (t.tag_ == "MD" and t.lower_ in _PRESENT_MODALS):
+            present += 1
+    return past, present
+
+
+def _narrated(doc: Doc) -> frozenset[int]:
+    """Starts of the sentences told inside a past narration, read from the tense of the
+    sentences around them rather than from a time word: a story whose events are half in the
+    present by mistake is still a story when its neighbours are in the past."""
+    memo = doc.memo.get("narrated")
+    if isinstance(memo, frozenset):
+        return memo
+    sents = list(doc.parsed.sents)
+    counts = [_tense_counts(s) for s in sents]
+    starts: set[int] = set()
+    if any(t.lemma_.lower() in _LITERARY for t in doc.parsed):
+        # Writing about a book or a film tells its plot in the present, next to facts about
+        # its author in the past: the present there is the historic present, not a slip.
+        doc.memo["narrated"] = frozenset()
+        return frozenset()
+    for i, sent in enumerate(sents):
+        window = [
+            counts[j]
+            for j in range(max(0, i - NARRATED_WINDOW), min(len(sents), i + NARRATED_WINDOW + 1))
+            if j != i
+        ]
+        past = sum(p for p, _ in window)
+        present = sum(q for _, q in window)
+        if past < NARRATED_MIN_PAST or past < NARRATED_RATIO * present:
+            continue
+        if {t.lower_ for t in sent} & _NOW_CUES:
+            continue  # "Now I live in Lyon": the speaker steps out of the story
+        starts.add(sent.start)
+    result = frozenset(starts)
+    doc.memo["narrated"] = result
+    return result
+
+
+def _character_subject(verb: P) -> bool:
+    """The narrator or a particular character: I/we/he/she/they, a name, or a person noun
+    with a determiner ("my brother", "the boys"); not "people" or "children" in general."""
+    subject = _subject_of(verb)
+    if subject is None or subject.i > verb.i:
+        return False
+    if _children(subject, "conj"):
+        return all(_character(t) for t in (subject, *_children(subject, "conj")))
+    return _character(subject)
+
+
+def _character(subject: P) -> bool:
+    if subject.tag_ == "PRP":
+        return subject.lower_ in ("i", "we", "he", "she", "they")
+    if subject.tag_ == "NNP":
+        return True
+    return subject.lemma_.lower() in lx.PERSON_NOUNS | _STORY_PEOPLE and bool(
+        _children(subject, "det", "poss")
+    )
+
+
+def _narrated_clause(clause: P, past_here: int, stative: bool, embedded: bool) -> bool:
+    """A present verb inside a past narration that tells what happened (see _narrated): a
+    main or adverbial clause whose subject is a character. States ("he is a great writer",
+    "she loves her parents") count for a third person only, in a sentence that has a past
+    verb of its own; the narrator's "I" and "we" also speak of the present ("I speak three
+    languages", "I attach my CV"), so their verbs need a past verb in the sentence too."""
+    if embedded or clause.dep_ not in ("ROOT", "conj", "advcl"):
+        return False
+    if not _character_subject(clause):
+        return False
+    subject = _subject_of(clause)
+    assert subject is not None
+    narrator = subject.lower_ in ("i", "we")
+    if narrator and (clause.lemma_.lower() in _LETTER_VERBS or past_here == 0):
+        return False
+    if stative and (narrator or past_here == 0 or clause.lemma_.lower() in _COMMENT_VERBS):
+        return False
+    marks = {m.lower_ for m in _children(clause, "mark", "advmod")}
+    if stative and "as" in marks:
+        return False  # "I stayed with him, as he lives in Madrid": still true
+    return not marks & {"how", "if", "unless", "whenever", "since"}
+
+
+# What a letter does as it is written: "I attach my CV", "I enclose", "I hope".
+_LETTER_VERBS = lx.words(
+    """
+    attach enclose send write apply hope wish recommend suggest invite thank inform confirm
+    offer accept apologise apologize look consider speak use
+    """
+)
+# States that comment on the story rather than tell it, even in the third person.
+_COMMENT_VERBS = lx.words("think guess mean suppose bet seem")
+
+
+_STORY_PEOPLE = lx.words("boy girl man woman guy lady king queen police officer everyone")
+
+
 def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     found: list[Candidate] = []
     if any(t.text in ('"', "“", "”") for t in sent):
@@ -749,6 +866,7 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     presents = [t for t in sent if _present_verb(t, past_time=marked)]
     story = _is_story(doc)
     framed = sent.doc is doc.parsed and sent.start in _past_frames(doc)
+    narrated = sent.doc is doc.parsed and sent.start in _narrated(doc)
     for verb in presents:
         if not morph.is_known(verb.text) or _do_support(verb):
             continue  # a verb with "do" is judged through its "do"
@@ -766,6 +884,10 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             or (_bare_third_person(verb) and _past_context(doc, verb))
         ):
             pass
+        elif narrated and _narrated_clause(clause, past_here, stative, embedded):
+            # A character's action among past events ("... so Tom and Huck hide"): the tense is
+            # read from the sentences around, so the hit is not confident.
+            confident = False
         elif stative or embedded:
             continue
         elif clause.dep_ == "conj" and clause.head.tag_ == "VBD":
@@ -924,9 +1046,198 @@ def _finished_time_candidates(sent: Span) -> list[Candidate]:
     return found
 
 
+def _shared_subject_candidates(sent: Span) -> list[Candidate]:
+    """A verb with no subject of its own coordinated with a simple past one: "she got up and
+    look around", "he went back and clean the kitchen". The first verb sets the time, and the
+    second shares its subject, so it takes its tense too."""
+    found: list[Candidate] = []
+    for verb in sent:
+        if verb.tag_ not in ("VB", "VBP", "VBZ") or verb.dep_ != "conj":
+            continue
+        head = verb.head
+        if not _finite_past(head) or head.i > verb.i or _children(head, "aux", "auxpass"):
+            continue
+        if head.dep_ not in ("ROOT", "conj", "advcl") or _subject_of(head) is None:
+            continue
+        if _children(verb, "nsubj", "nsubjpass", "aux", "auxpass", "mark", "expl"):
+            continue
+        links = {c.lower_ for c in (*_children(head, "cc"), *_children(verb, "cc"))}
+        if not links & {"and", "then"} or _children(head, "xcomp"):
+            continue  # "I had to translate texts and help tourists": "help" is an infinitive
+        gap = verb.doc[verb.i - 2 : verb.i] if verb.i >= 2 else verb.doc[0:0]
+        if not any(t.lower_ in ("and", "then") for t in gap) or any(t.is_punct for t in gap):
+            continue  # the link must be right before the verb: "I was (and is)"
+        before = verb.doc[verb.i - 1]
+        if before.lower_ == "to" or before.tag_ == "MD" or not morph.is_known(verb.text):
+            continue  # "decided to stay and help" has no finite second verb
+        if _clause_words(verb) & _PRESENT_CUES:
+            continue
+        want = _past_form(verb)
+        if want is None or want == verb.lower_:
+            continue
+        found.append(
+            Candidate(
+                verb,
+                verb,
+                f"{verb.lower_} (past: {want})",
+                (verb.idx, verb.idx + len(verb.text), _match_case(want, verb.text)),
+                lambda t: t.tag_ == "VBD",
+            )
+        )
+    return found
+
+
+# Verbs that report speech or thought: a past one moves the tense of what it reports back.
+_REPORTING = lx.words(
+    """
+    say tell think know realise realize feel believe notice find discover hope decide understand
+    hear learn promise explain suppose imagine expect guess dream
+    """
+)
+_BACKSHIFT_MODALS = {"will": "would", "'ll": "would", "wo": "would", "can": "could", "ca": "could"}
+
+
+def _backshift_candidates(doc: Doc, sent: Span) -> list[Candidate]:
+    """Reported speech and thought after a past verb: "she thought that he will be happy"
+    (-> would), "he knew that she loves him" (-> loved, in a story only). Modals move back
+    after any past reporting verb with a character as its subject; present verbs only inside
+    a past narration, because a report of something still true keeps the present."""
+    if any(t.text in ('"', "“", "”") for t in sent):
+        return []
+    narrated = sent.doc is doc.parsed and sent.start in _narrated(doc)
+    found: list[Candidate] = []
+    for clause in sent:
+        head = clause.head
+        if clause.dep_ != "ccomp" or head.i > clause.i or head.tag_ != "VBD":
+            continue
+        if head.lemma_.lower() not in _REPORTING or not _character_subject(head):
+            continue
+        if _children(head, "aux", "auxpass") or head.dep_ not in ("ROOT", "conj", "advcl"):
+            continue
+        if _clause_words(clause) & (_PRESENT_CUES | {"since", "ever", "future", "tomorrow"}):
+            continue
+        modal = next((a for a in _children(clause, "aux") if a.lower_ in _BACKSHIFT_MODALS), None)
+        if modal is not None and _character_subject(clause):
+            want = _BACKSHIFT_MODALS[modal.lower_]
+            if modal.lower_ == "'ll":
+                want = "'d"
+            found.append(
+                Candidate(
+                    modal,
+                    clause if clause.i - modal.i <= 2 else modal,
+                    f"{modal.lower_} after a past report (past: {want})",
+                    (modal.idx, modal.idx + len(modal.text), _match_case(want, modal.text)),
+                    lambda t: t.tag_ == "MD",
+                    confident=False,
+                )
+            )
+            continue
+        if not narrated or not _character_subject(clause):
+            continue
+        verb = clause
+        if _do_support(clause):
+            verb = _children(clause, "aux")[0]
+        elif clause.tag_ not in ("VBZ", "VBP") or _children(clause, "aux", "auxpass"):
+            continue
+        want = _past_form(verb)
+        if want is None or want == verb.lower_ or not morph.is_known(verb.text):
+            continue
+        found.append(
+            Candidate(
+                verb,
+                verb,
+                f"{verb.lower_} (past: {want})",
+                (verb.idx, verb.idx + len(verb.text), _match_case(want, verb.text)),
+                lambda t: t.tag_ == "VBD",
+                confident=False,
+            )
+        )
+    return found
+
+
+def _conditional_candidates(sent: Span) -> list[Candidate]:
+    """ "If I did that, she will try to help": a past "if" clause takes "would/could" in its
+    main clause."""
+    found: list[Candidate] = []
+    for verb in sent:
+        modal = next((a for a in _children(verb, "aux") if a.lower_ in _BACKSHIFT_MODALS), None)
+        if modal is None or any(a.lemma_.lower() == "have" for a in _children(verb, "aux")):
+            continue  # "will have been": a future perfect
+        condition = next(
+            (
+                c
+                for c in _children(verb, "advcl")
+                if c.tag_ == "VBD"
+                and not _children(c, "aux", "auxpass")
+                and any(m.lower_ == "if" for m in _children(c, "mark"))
+            ),
+            None,
+        )
+        if condition is None:
+            continue
+        want = _BACKSHIFT_MODALS[modal.lower_]
+        if modal.lower_ == "'ll":
+            want = "'d"
+        found.append(
+            Candidate(
+                modal,
+                verb if verb.i - modal.i <= 2 else modal,
+                f"if + past, {modal.lower_} (past: {want})",
+                (modal.idx, modal.idx + len(modal.text), _match_case(want, modal.text)),
+                lambda t: t.tag_ == "MD",
+                confident=False,
+            )
+        )
+    return found
+
+
+def _narrated_perfect_candidates(doc: Doc, sent: Span) -> list[Candidate]:
+    """A present perfect for an event inside a past narration: "one day Mel was ill ... Mel
+    has lost the baby" (-> had lost, or lost). Which of the two is meant is not certain, so
+    the pattern is named without a fix."""
+    if sent.doc is not doc.parsed or sent.start not in _narrated(doc):
+        return []
+    if any(t.text in ('"', "“", "”") for t in sent):
+        return []
+    found: list[Candidate] = []
+    for verb in sent:
+        if verb.tag_ != "VBN" or verb.dep_ not in ("ROOT", "conj"):
+            continue
+        auxes = _children(verb, "aux")
+        if len(auxes) != 1 or auxes[0].lower_ not in ("has", "have", "'ve", "'s"):
+            continue
+        if auxes[0].tag_ not in ("VBZ", "VBP") or not _character_subject(verb):
+            continue
+        words = _clause_words(verb)
+        if words & (_PRESENT_CUES | _EXPERIENCE_WORDS):
+            continue
+        if any(p.lower_ == "for" for p in _children(verb, "prep")):
+            continue  # "he has worked there for years": a state up to now
+        found.append(
+            Candidate(
+                auxes[0],
+                verb,
+                f"{auxes[0].lower_} {verb.lower_} in a past story",
+                note=f"had {verb.lower_}, or the simple past",
+                confident=False,
+            )
+        )
+    return found
+
+
+# Words that make a present perfect speak of experience up to now, which a story allows.
+_EXPERIENCE_WORDS = lx.words("since ever never yet before already just so far lately recently")
+
+
 def _all_tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     return (
-        _tense_candidates(doc, sent) + _past_form_candidates(sent) + _finished_time_candidates(sent)
+        _tense_candidates(doc, sent)
+        + _past_form_candidates(sent)
+        + _finished_time_candidates(sent)
+        + _shared_subject_candidates(sent)
+        + _backshift_candidates(doc, sent)
+        + _conditional_candidates(sent)
+        + _narrated_perfect_candidates(doc, sent)
     )
 
 
