@@ -549,7 +549,7 @@ def subject_verb_agreement(doc: Doc) -> Detection | None:
 _PAST_UNITS = lx.PAST_MARKER_UNITS | {"day", "morning", "evening", "afternoon", "years", "days"}
 _PRESENT_CUES = lx.PRESENT_MARKERS | lx.words(
     "every always often sometimes never normally generally still nowadays currently recently"
-    " times once twice"
+    " once twice"
 )
 # Verbs of states and of thinking: "Last year I moved here, and I live in the centre" and
 # "I went there, I think" are right, so these need their own past time marker.
@@ -690,7 +690,20 @@ def _present_verb_clause(verb: P, past_time: bool = False) -> bool:
     subject = _subject_of(verb)
     if subject is None or subject.lower_ in ("you", "one", "there"):
         return False
+    if not past_time and _counted_times(verb):
+        return False  # "we meet three times a week"
     return not (_clause_words(verb) & (lx.PRESENT_MARKERS if past_time else _PRESENT_CUES))
+
+
+def _counted_times(verb: P) -> bool:
+    """A count of occasions ("three times", "many times"), not "in communist times"."""
+    doc = verb.doc
+    return any(
+        t.lower_ == "times"
+        and t.i > 0
+        and (doc[t.i - 1].like_num or doc[t.i - 1].lower_ in ("many", "several", "few"))
+        for t in verb.subtree
+    )
 
 
 def _personal_subject(verb: P) -> bool:
@@ -843,6 +856,13 @@ def _narrated_clause(clause: P, past_here: int, stative: bool, embedded: bool) -
     return not marks & {"how", "if", "unless", "whenever", "since"}
 
 
+def _letter_act(clause: P) -> bool:
+    """The writer's own present act or skill ("I attach my CV", "I speak German")."""
+    subject = _subject_of(clause)
+    narrator = subject is not None and subject.lower_ in ("i", "we")
+    return narrator and clause.lemma_.lower() in _LETTER_VERBS
+
+
 # What a letter does as it is written: "I attach my CV", "I enclose", "I hope".
 _LETTER_VERBS = lx.words(
     """
@@ -894,10 +914,14 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             # "we booked a table and we eat there": the first verb sets the time.
             if _children(clause.head, "aux") or clause.head.dep_ in ("ccomp", "relcl", "xcomp"):
                 continue
-        elif _personal_subject(clause) and (
-            (past_here >= 2 and len(presents) == 1)
-            or (framed and (main or clause.dep_ == "advcl"))
-            or (story and (main or clause.dep_ == "advcl"))
+        elif (
+            _personal_subject(clause)
+            and not _letter_act(clause)
+            and (
+                (past_here >= 2 and len(presents) == 1)
+                or (framed and (main or clause.dep_ == "advcl"))
+                or (story and (main or clause.dep_ == "advcl"))
+            )
         ):
             # Read from the time of the story, not of the clause: only for the narrator or a
             # character. "The virus spreads in winter" or "a chef uses salt" states how
@@ -1114,8 +1138,9 @@ def _backshift_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             continue
         if _children(head, "aux", "auxpass") or head.dep_ not in ("ROOT", "conj", "advcl"):
             continue
-        if _clause_words(clause) & (_PRESENT_CUES | {"since", "ever", "future", "tomorrow"}):
-            continue
+        cues = (_PRESENT_CUES | {"since", "ever", "future", "tomorrow"}) - {"will", "'ll"}
+        if _clause_words(clause) & cues:
+            continue  # "will" is the form moved back here, not a cue
         modal = next((a for a in _children(clause, "aux") if a.lower_ in _BACKSHIFT_MODALS), None)
         if modal is not None and _character_subject(clause):
             want = _BACKSHIFT_MODALS[modal.lower_]
@@ -1139,15 +1164,15 @@ def _backshift_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             verb = _children(clause, "aux")[0]
         elif clause.tag_ not in ("VBZ", "VBP") or _children(clause, "aux", "auxpass"):
             continue
-        want = _past_form(verb)
-        if want is None or want == verb.lower_ or not morph.is_known(verb.text):
+        past = _past_form(verb)
+        if past is None or past == verb.lower_ or not morph.is_known(verb.text):
             continue
         found.append(
             Candidate(
                 verb,
                 verb,
-                f"{verb.lower_} (past: {want})",
-                (verb.idx, verb.idx + len(verb.text), _match_case(want, verb.text)),
+                f"{verb.lower_} (past: {past})",
+                (verb.idx, verb.idx + len(verb.text), _match_case(past, verb.text)),
                 lambda t: t.tag_ == "VBD",
                 confident=False,
             )
@@ -1327,12 +1352,21 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
             and lemma not in lx.UNCOUNTABLE_NOUNS
             and lemma not in _PRONOUN_NOUNS
         )
+    if not known and noun.dep_ == "attr" and _one_thing(noun) and _of_phrase(noun):
+        # "it is combination of skill and power": a complement with an "of" phrase names one
+        # instance ("a combination"), unless it is a part or an amount ("it is part of life").
+        known = (
+            morph.countability(lemma) in ("count", "both")
+            and lemma not in _ATTR_MASS_OK
+            and lemma not in lx.OF_BARE_OK
+            and lemma not in lx.UNCOUNTABLE_NOUNS
+        )
     if not known and _countable(lemma):
         # A count noun known only from the lexicon: bare after a preposition it is too often
         # an idiom ("give to charity", "in search of", "at stake"), so there it needs an
         # adjective that makes it one particular thing ("for long walk").
         known = noun.dep_ != "pobj" or bool(_children(noun, "amod"))
-    definite = lemma in lx.UNIQUE_NOUNS or any(
+    definite = lemma in _UNIQUE or any(
         a.tag_ == "JJS" or a.lower_ in _DEFINITE_ADJECTIVES for a in _children(noun, "amod")
     )
     if not (known or definite) and lemma not in _countable_here(doc):
@@ -1349,8 +1383,10 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     # Words before the noun phrase that belong to it but were attached elsewhere.
     left = noun.left_edge
     for token in noun.doc[max(noun.sent.start, left.i - 1) : noun.i]:
-        if token.tag_ in _DET_TAGS or token.lower_ in _QUANTIFIER_WORDS or token.lower_ == "'s":
+        if token.tag_ in _DET_TAGS or token.lower_ in _QUANTIFIER_WORDS:
             return False
+        if token.lower_ == "'s" and token.tag_ != "VBZ":
+            return False  # a possessive; "that's reason why" is the verb
     after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
     if after is not None and (after.tag_ in ("CD", "POS", "NNP") or after.lower_ in ("'s", "-")):
         return False  # "room 5", "the doctor's", "bus-stop"
@@ -1381,8 +1417,9 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
             t.lower_ == noun.lower_ for t in noun.sent if t.i != noun.i and abs(t.i - noun.i) <= 3
         ):
             return False
-    # Headline-like openings and names are too often misread.
-    return not (noun.dep_ == "nsubj" and noun.i == noun.sent.start)
+    # Headline-like openings and names are too often misread; a noun that is one of a kind
+    # ("Environment is ...", "Atmosphere is ...") needs "the" there too.
+    return not (noun.dep_ == "nsubj" and noun.i == noun.sent.start and lemma not in _UNIQUE)
 
 
 def _article_for(noun: P) -> str | None:
@@ -1390,8 +1427,13 @@ def _article_for(noun: P) -> str | None:
     adjectives = _children(noun, "amod")
     if any(a.tag_ == "JJS" or a.lower_ in _DEFINITE_ADJECTIVES for a in adjectives):
         return "the"
-    if noun.lemma_.lower() in lx.UNIQUE_NOUNS:
+    if noun.lemma_.lower() in _UNIQUE:
         return "the"
+    if any(
+        c.lower_ == "why" or (c.dep_ == "relcl" and any(g.lower_ == "why" for g in c.children))
+        for c in noun.children
+    ):
+        return "the"  # "that's the reason why"
     if noun.dep_ in ("attr", "appos", "oprd") or (noun.dep_ == "pobj" and noun.head.lower_ == "as"):
         first = noun.left_edge if noun.left_edge.i < noun.i else noun
         return indefinite_article(first.text)
@@ -1401,9 +1443,87 @@ def _article_for(noun: P) -> str | None:
     return None
 
 
+# Nouns of which there is one, so they take "the" ("the environment", "the atmosphere").
+_UNIQUE = lx.UNIQUE_NOUNS | lx.words("atmosphere universe ozone")
+
+
+def _of_phrase(noun: P) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ == "of" and c.i == noun.i + 1 for c in noun.children)
+
+
+_FEW_PREPOSITIONS = lx.words("for in within after during over about since")
+
+
+def _few_without_a(few: P) -> list[Candidate]:
+    """ "for few days", "within few months": after a preposition, "few" + a length of time
+    means "a few" (bare "few" means "not many": "few people came" is right)."""
+    doc = few.doc
+    if few.dep_ != "amod" or few.i == few.sent.start:
+        return []
+    noun, before = few.head, doc[few.i - 1]
+    if noun.i != few.i + 1 or noun.tag_ != "NNS" or noun.lemma_.lower() not in _PERIODS:
+        return []
+    if before.lower_ not in _FEW_PREPOSITIONS or before.tag_ != "IN":
+        return []
+    return [
+        Candidate(
+            before,
+            noun,
+            "few + period (a few)",
+            (few.idx, few.idx, "a "),
+            lambda t: t.lower_ == "a",
+        )
+    ]
+
+
+_TIME_SPAN_PREPOSITIONS = lx.words("in for over during within from of than since")
+
+
+def _time_span_without_the(noun: P) -> list[Candidate]:
+    """ "in past 10 years", "for last two weeks", "in near future": a span of time fixed by
+    "past/last/next/near/recent" takes "the" after a preposition. ("In future" alone is a
+    British idiom and "last year" an adverbial: neither is flagged.)"""
+    # Read from the words: the parse often takes "past" for a preposition here.
+    doc = noun.doc
+    lemma = noun.lemma_.lower()
+    if noun.tag_ == "NN" and lemma in ("future", "past"):
+        width = 1
+        spans = ("near", "distant", "recent", "immediate", "foreseeable")
+    elif noun.tag_ == "NNS" and lemma in _PERIODS:
+        width = 2
+        spans = ("past", "last", "next", "coming", "following")
+    else:
+        return []
+    start = noun.i - width - 1
+    if start < noun.sent.start:
+        return []
+    prep, first = doc[start], doc[start + 1]
+    if prep.lower_ not in _TIME_SPAN_PREPOSITIONS or first.lower_ not in spans:
+        return []
+    if width == 2 and not (doc[noun.i - 1].like_num or doc[noun.i - 1].lower_ == "few"):
+        return []  # "in past years" is said; "in past 10 years" needs "the"
+    return [
+        Candidate(
+            prep,
+            noun,
+            f"no article: {first.lower_} {noun.lower_}",
+            (first.idx, first.idx, "the "),
+            lambda t: t.dep_ == "det" and t.lower_ == "the",
+        )
+    ]
+
+
 def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     found: list[Candidate] = []
     for token in sent:
+        if token.lower_ == "few":
+            found += _few_without_a(token)
+            continue
+        if token.tag_ in ("NN", "NNS"):
+            span = _time_span_without_the(token)
+            if span:
+                found += span
+                continue
         if token.lower_ in ("a", "an") and token.dep_ == "det":
             found += _wrong_indefinite(token)
             continue
@@ -1433,15 +1553,23 @@ def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
                 Candidate(start, token, f"no article: {token.lower_}", note=None, confident=False)
             )
             continue
+        # At the start of a sentence the article takes the capital: "The environment".
+        opening = (
+            first.i == sent.start and first.tag_ not in ("NNP", "NNPS") and first.lower_ != "i"
+        )
         found.append(
             Candidate(
                 start,
                 token,
                 f"no article: {token.lower_}",
                 (
-                    first.idx,
-                    first.idx,
-                    f"{article} " if first.text[:1].islower() else article.capitalize() + " ",
+                    (first.idx, first.idx + 1, f"{article.capitalize()} {first.text[0].lower()}")
+                    if opening
+                    else (
+                        first.idx,
+                        first.idx,
+                        f"{article} " if first.text[:1].islower() else article.capitalize() + " ",
+                    )
                 ),
                 lambda t: t.dep_ == "det" and t.lower_ in ("a", "an", "the"),
             )
