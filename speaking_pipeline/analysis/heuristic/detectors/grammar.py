@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from speaking_pipeline.analysis.heuristic import lexicons as lx
 from speaking_pipeline.analysis.heuristic import morphology as morph
-from speaking_pipeline.analysis.heuristic import parser
 from speaking_pipeline.analysis.heuristic.detectors.common import indefinite_article
 from speaking_pipeline.analysis.heuristic.findings import Detection, Hit
 from speaking_pipeline.analysis.heuristic.text import Doc, Token
@@ -60,11 +59,18 @@ def _finish(doc: Doc, code: str, rule: SentenceRule) -> Detection | None:
         return None
     ordered = [kept[i] for i in sorted(kept)]
 
+    def checks(detection: Detection) -> list[Candidate]:
+        # Only the fixes of hits still present: another code may have claimed some.
+        present = {h.first for h in detection.hits}
+        return [c for c, first, _ in ordered if c.replace is not None and first in present]
+
+    def fix_texts(detection: Detection) -> list[str]:
+        return _fix_texts(doc, checks(detection))[0]
+
     def settle(detection: Detection) -> None:
-        checks = [c for c, _, _ in ordered if c.replace is not None]
-        verified = _verify(doc, checks, rule)
+        verified = _verify(doc, checks(detection), rule)
         hits = []
-        present = {h.first for h in detection.hits}  # another code may have claimed some
+        present = {h.first for h in detection.hits}
         for candidate, first, last in ordered:
             if first not in present:
                 continue
@@ -75,7 +81,7 @@ def _finish(doc: Doc, code: str, rule: SentenceRule) -> Detection | None:
         detection.hits = hits
 
     hits = [Hit(f, last, c.key, c.note, confident=c.confident) for c, f, last in ordered]
-    return Detection(code, hits, settle_fixes=settle)
+    return Detection(code, hits, settle_fixes=settle, fix_texts=fix_texts)
 
 
 def _corrected_quote(doc: Doc, first: int, last: int, candidate: Candidate) -> str:
@@ -86,10 +92,8 @@ def _corrected_quote(doc: Doc, first: int, last: int, candidate: Candidate) -> s
     return (doc.text[start:lo] + new + doc.text[hi:end]).strip()
 
 
-def _verify(doc: Doc, candidates: list[Candidate], rule: SentenceRule) -> dict[int, bool]:
-    """The candidates whose fix parses as intended and silences the rule at that place."""
-    if not candidates:
-        return {}
+def _fix_texts(doc: Doc, candidates: list[Candidate]) -> tuple[list[str], list[tuple[int, int]]]:
+    """Each candidate's sentence with its fix applied, and where the fix sits in that text."""
     texts: list[str] = []
     ranges: list[tuple[int, int]] = []
     for c in candidates:
@@ -100,9 +104,17 @@ def _verify(doc: Doc, candidates: list[Candidate], rule: SentenceRule) -> dict[i
         text = doc.text[start:lo] + new + doc.text[hi : sent.end_char]
         texts.append(text)
         ranges.append((lo - start, lo - start + len(new)))
+    return texts, ranges
+
+
+def _verify(doc: Doc, candidates: list[Candidate], rule: SentenceRule) -> dict[int, bool]:
+    """The candidates whose fix parses as intended and silences the rule at that place."""
+    if not candidates:
+        return {}
+    texts, ranges = _fix_texts(doc, candidates)
     ok: dict[int, bool] = {}
-    nlp = parser.load()
-    for c, (lo, hi), fixed in zip(candidates, ranges, nlp.pipe(texts), strict=True):
+    # Parsed in one batch with the other detections' fixes when settled together.
+    for c, (lo, hi), fixed in zip(candidates, ranges, doc.reparse(texts), strict=True):
         changed = [t for t in fixed if t.idx < hi and t.idx + len(t.text) > lo and t.text.strip()]
         if not changed or (c.expect is not None and not any(c.expect(t) for t in changed)):
             continue
