@@ -10,14 +10,19 @@ from speaking_pipeline.analysis.fluency import compute_fluency
 from speaking_pipeline.analysis.heuristic import suggestions
 from speaking_pipeline.analysis.heuristic import thresholds as th
 from speaking_pipeline.analysis.heuristic.detectors import DETECTORS
-from speaking_pipeline.analysis.heuristic.findings import Detection, Hit, pick_examples
+from speaking_pipeline.analysis.heuristic.findings import (
+    Detection,
+    Hit,
+    pick_examples,
+    settle_together,
+)
 from speaking_pipeline.analysis.heuristic.text import Doc, parse
 from speaking_pipeline.domain.schema import MAX_INSIGHTS, Analysis, Insight, Severity
 from speaking_pipeline.domain.taxonomy import TAXONOMY
 from speaking_pipeline.domain.verbatim import verbatim_only
 from speaking_pipeline.transcription.base import Word
 
-VERSION = "heuristic-3"
+VERSION = "heuristic-4"
 _SEVERITIES = {2: Severity.high, 1: Severity.medium, 0: Severity.low}
 
 
@@ -66,7 +71,13 @@ def detect_all(doc: Doc) -> dict[str, Detection | None]:
             continue
         if lost.frequency_override is None and loser != "vocabulary.word_repetition":
             detections[loser] = (
-                Detection(loser, kept, measures=lost.measures, settle_fixes=lost.settle_fixes)
+                Detection(
+                    loser,
+                    kept,
+                    measures=lost.measures,
+                    settle_fixes=lost.settle_fixes,
+                    fix_texts=lost.fix_texts,
+                )
                 if kept
                 else None
             )
@@ -86,15 +97,13 @@ def _recount_repetition(lost: Detection, kept: list[Hit]) -> Detection | None:
 
 
 def one_off_slips(
-    detections: Mapping[str, Detection | None], findings: list[Finding]
+    doc: Doc, detections: Mapping[str, Detection | None], findings: list[Finding]
 ) -> list[Detection]:
     """Detections below their threshold, clearest first: grammar slips with a checked fix,
     then by impact and count. They are not insights, but a learner should not leave empty."""
     reported = {f.detection.code for f in findings}
     slips = [d for code, d in detections.items() if d is not None and code not in reported]
-    for detection in slips:
-        if detection.code.startswith("grammar."):
-            detection.settle()
+    settle_together(doc, [d for d in slips if d.code.startswith("grammar.")])
 
     def clarity(d: Detection) -> tuple[int, int, int]:
         fixed = sum(1 for h in d.hits if h.correction and h.confident)
@@ -109,13 +118,20 @@ def find_patterns(
     """Every recurring pattern (not yet capped at 5), and per-code counts for the metadata."""
     findings: list[Finding] = []
     counts: dict[str, dict[str, int]] = {}
-    for code, detection in (detect_all(doc) if detections is None else detections).items():
-        required = th.CODE_RULES[code].rule.required(doc.word_count)
+    found = detect_all(doc) if detections is None else detections
+    required_of = {code: th.CODE_RULES[code].rule.required(doc.word_count) for code in found}
+    # Settling does not change how often a pattern occurs: the fixes of every detection that
+    # reaches its threshold are checked together, before any of them is looked at.
+    settle_together(
+        doc,
+        [d for code, d in found.items() if d is not None and d.frequency >= required_of[code]],
+    )
+    for code, detection in found.items():
+        required = required_of[code]
         frequency = detection.frequency if detection else 0
         counts[code] = {"count": frequency, "required": required}
         if detection is None or frequency < required:
             continue
-        detection.settle()
         examples = verbatim_only(pick_examples(doc, detection.hits), doc.text)
         # Fewer than two different quotes means it did not recur in a way we can show.
         if len(examples) < 2:
@@ -243,7 +259,7 @@ def analyze_doc(
     detections = detect_all(doc)
     findings, counts = find_patterns(doc, detections)
     # One-off slips matter only when nothing recurs (they fill the summary and the focus).
-    slips = [] if findings else one_off_slips(detections, findings)
+    slips = [] if findings else one_off_slips(doc, detections, findings)
     fluency = compute_fluency(text, words or [], duration_secs)
     kept = findings[:MAX_INSIGHTS]
     analysis = Analysis(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from speaking_pipeline.analysis.heuristic.text import Doc
@@ -33,6 +33,9 @@ class Detection:
     measures: dict[str, float] = field(default_factory=dict)
     # Fills in checked corrections (and the confidence they give) when called; None once done.
     settle_fixes: Callable[[Detection], None] | None = field(default=None, repr=False)
+    # The corrected sentences `settle_fixes` will parse, so several detections can have them
+    # parsed in one batch (settle_together).
+    fix_texts: Callable[[Detection], list[str]] | None = field(default=None, repr=False)
 
     def settle(self) -> Detection:
         """Check the suggested fixes (grammar rules re-parse them); done at most once."""
@@ -40,6 +43,12 @@ class Detection:
             settle, self.settle_fixes = self.settle_fixes, None
             settle(self)
         return self
+
+    @property
+    def pending_fix_texts(self) -> list[str]:
+        if self.settle_fixes is None or self.fix_texts is None:
+            return []
+        return self.fix_texts(self)
 
     @property
     def frequency(self) -> int:
@@ -85,6 +94,15 @@ _DANGLING = frozenset(
 MAX_SIDE_WORDS = 6
 MIN_QUOTE_WORDS = 5
 MAX_QUOTE_WORDS = 22
+
+
+def settle_together(doc: Doc, detections: Iterable[Detection]) -> None:
+    """Settle several detections, their corrected sentences parsed in one spaCy batch
+    instead of one call per detection; the same fixes as settling them one by one."""
+    pending = [d for d in detections if d.settle_fixes is not None]
+    doc.reparse([text for d in pending for text in d.pending_fix_texts])
+    for detection in pending:
+        detection.settle()
 
 
 def quote_span(doc: Doc, hit: Hit) -> tuple[int, int]:

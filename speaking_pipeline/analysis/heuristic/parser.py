@@ -116,6 +116,8 @@ _FIELDS = ("TAG", "LOWER", "DEP", "IS_SPACE")
 _Check = tuple[int, int, str, object]
 # (pattern order, checks, length of the pattern, index of the token it changes)
 _Rule = tuple[int, tuple[_Check, ...], int, int]
+# (order and target of the one-token rules that match, longer rules still to check)
+_Plan = tuple[tuple[tuple[int, int], ...], tuple[_Rule, ...]]
 
 
 def _compile(offset: int, key: str, wanted: object) -> _Check:
@@ -177,6 +179,7 @@ class FastAttributeRuler:
                     for lower in lowers or (None,):
                         self.index.setdefault((tag, lower), []).append(rule)
         self._cache: dict[tuple[str, str], tuple[_Rule, ...]] = {}
+        self._plans: dict[tuple[str, str, str, bool], _Plan] = {}
 
     def _rules(self, tag: str, lower: str) -> tuple[_Rule, ...]:
         rules = self._cache.get((tag, lower))
@@ -187,6 +190,23 @@ class FastAttributeRuler:
                 self._cache[(tag, lower)] = rules
         return rules
 
+    def _plan(self, key: tuple[str, str, str, bool]) -> _Plan:
+        """For a token with these fields: the one-token patterns that match it (they read
+        nothing else, so the answer holds wherever the token occurs), and the longer
+        patterns that start with it and must still be checked against its neighbours."""
+        plan = self._plans.get(key)
+        if plan is None:
+            rules = self._rules(key[0], key[1])
+            single = tuple(
+                (order, target)
+                for order, checks, length, target in rules
+                if length == 1 and all(_holds(c, [key], 0) for c in checks)
+            )
+            plan = (single, tuple(r for r in rules if r[2] > 1))
+            if len(self._plans) < 100_000:
+                self._plans[key] = plan
+        return plan
+
     def __call__(self, doc: object) -> object:
         from spacy.tokens._retokenize import set_token_attrs
 
@@ -194,8 +214,11 @@ class FastAttributeRuler:
         fields = [(t.tag_, t.lower_, t.dep_, t.is_space) for t in tokens]
         count = len(tokens)
         found: set[tuple[int, int]] = set()
-        for i, (tag, lower, _, _) in enumerate(fields):
-            for order, checks, length, target in self._rules(tag, lower):
+        for i, key in enumerate(fields):
+            single, longer = self._plan(key)
+            for order, target in single:
+                found.add((order, i + target))
+            for order, checks, length, target in longer:
                 if i + length <= count and all(_holds(c, fields, i) for c in checks):
                     found.add((order, i + target))
         # Matching reads the words as tagged; only then are attributes set, in pattern order

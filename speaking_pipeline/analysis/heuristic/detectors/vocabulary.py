@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from speaking_pipeline.analysis.heuristic import lexicons as lx
 from speaking_pipeline.analysis.heuristic import morphology as morph
@@ -144,13 +145,23 @@ def filler_words(doc: Doc) -> Detection | None:
 # --- vocabulary.hedging -----------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def _hedges_by_first_word() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """lx.HEDGES by their first word, in list order: only these can start at a token."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in lx.HEDGES:
+        index.setdefault(phrase[0], []).append(phrase)
+    return {word: tuple(phrases) for word, phrases in index.items()}
+
+
 def hedging(doc: Doc) -> Detection | None:
     hits: list[Hit] = []
     skip_until = -1
+    by_first_word = _hedges_by_first_word()
     for token in doc.tokens:
         if token.index <= skip_until:
             continue
-        for phrase in lx.HEDGES:
+        for phrase in by_first_word.get(token.norm, ()):
             if doc.norms(token.index, len(phrase)) != phrase:
                 continue
             last = token.index + len(phrase) - 1
