@@ -1155,19 +1155,7 @@ def _backshift_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             continue  # "will" is the form moved back here, not a cue
         modal = next((a for a in _children(clause, "aux") if a.lower_ in _BACKSHIFT_MODALS), None)
         if modal is not None and _character_subject(clause):
-            want = _BACKSHIFT_MODALS[modal.lower_]
-            if modal.lower_ == "'ll":
-                want = "'d"
-            found.append(
-                Candidate(
-                    modal,
-                    clause if clause.i - modal.i <= 2 else modal,
-                    f"{modal.lower_} after a past report (past: {want})",
-                    (modal.idx, modal.idx + len(modal.text), _match_case(want, modal.text)),
-                    lambda t: t.tag_ == "MD",
-                    confident=False,
-                )
-            )
+            found.append(_backshift(modal, clause, "after a past report"))
             continue
         if not narrated or not _character_subject(clause):
             continue
@@ -1192,6 +1180,20 @@ def _backshift_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     return found
 
 
+def _backshift(modal: P, verb: P, context: str, prefix: str = "") -> Candidate:
+    """A "will/can/'ll" that a past context moves back ("would/could/'d"), never certain."""
+    want = "'d" if modal.lower_ == "'ll" else _BACKSHIFT_MODALS[modal.lower_]
+    what = f"{prefix}{modal.lower_}" + (f" {context}" if context else "")
+    return Candidate(
+        modal,
+        verb if verb.i - modal.i <= 2 else modal,
+        f"{what} (past: {want})",
+        (modal.idx, modal.idx + len(modal.text), _match_case(want, modal.text)),
+        lambda t: t.tag_ == "MD",
+        confident=False,
+    )
+
+
 def _conditional_candidates(sent: Span) -> list[Candidate]:
     """ "If I did that, she will try to help": a past "if" clause takes "would/could" in its
     main clause."""
@@ -1212,19 +1214,7 @@ def _conditional_candidates(sent: Span) -> list[Candidate]:
         )
         if condition is None:
             continue
-        want = _BACKSHIFT_MODALS[modal.lower_]
-        if modal.lower_ == "'ll":
-            want = "'d"
-        found.append(
-            Candidate(
-                modal,
-                verb if verb.i - modal.i <= 2 else modal,
-                f"if + past, {modal.lower_} (past: {want})",
-                (modal.idx, modal.idx + len(modal.text), _match_case(want, modal.text)),
-                lambda t: t.tag_ == "MD",
-                confident=False,
-            )
-        )
+        found.append(_backshift(modal, verb, "", prefix="if + past, "))
     return found
 
 
