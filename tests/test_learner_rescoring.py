@@ -73,6 +73,24 @@ def test_a_variant_the_prior_dislikes_wins_when_the_audio_does_not_prefer_the_hy
     assert [source for _, source in placed] == [0, 1, 2, 3]
 
 
+def test_a_deletion_needs_a_wider_margin_than_a_replacement() -> None:
+    heard = "We walked to the park."
+    dropped = "We walked to park."
+    # A shorter text scores higher for being shorter: 1.6 nats is not evidence of an omission.
+    _, audio = _scorer({heard: -10.0, dropped: -8.4}, default=-30.0)
+    _, prior = _scorer({}, default=-30.0)
+    placed = learner_rescore(heard.split(), audio, prior)  # type: ignore[arg-type]
+    assert [word for word, _ in placed] == heard.split()
+    # An article the audio plainly lacks is taken out.
+    _, audio = _scorer({heard: -10.0, dropped: -6.5}, default=-30.0)
+    placed = learner_rescore(heard.split(), audio, prior)  # type: ignore[arg-type]
+    assert [word for word, _ in placed] == dropped.split()
+    # A replacement with the same 1.6 nats wins: the wider margin is for deletions only.
+    _, audio = _scorer({heard: -10.0, "We walk to the park.": -8.4}, default=-30.0)
+    placed = learner_rescore(heard.split(), audio, prior)  # type: ignore[arg-type]
+    assert " ".join(word for word, _ in placed) == "We walk to the park."
+
+
 def test_without_the_prior_taken_out_the_hypothesis_stays() -> None:
     heard = "I made many mistakes."
     _, audio = _scorer({heard: -5.0, "I made many mistake.": -5.5}, default=-20.0)
