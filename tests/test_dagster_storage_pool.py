@@ -66,14 +66,13 @@ def test_up_uses_the_pooled_storage_and_it_stores_runs_and_events(
 def test_many_calls_share_a_few_connections_where_dagster_opens_one_each(
     instance: DagsterInstance, dagster_db_url: str
 ) -> None:
-    engines = [
-        instance.run_storage._engine,  # type: ignore[attr-defined]
-        instance.event_log_storage._engine,  # type: ignore[attr-defined]
-    ]
-    counters = [_count_connections(e) for e in engines]
+    engine = instance.run_storage._engine  # type: ignore[attr-defined]
+    # One pool for the process: the three storages share it.
+    assert instance.event_log_storage._engine is engine  # type: ignore[attr-defined]
+    assert instance.schedule_storage._engine is engine  # type: ignore[attr-defined]
+    counter = _count_connections(engine)
     _runs(instance, 40)
-    opened = sum(c[0] for c in counters)
-    assert 1 <= opened <= 2 * pooled.POOL_SIZE
+    assert counter[0] <= pooled.POOL_SIZE
 
     # The baseline: dagster-postgres's own run storage on the same database.
     plain = PostgresRunStorage(dagster_postgres_url(dagster_db_url))
@@ -88,19 +87,35 @@ def test_a_second_instance_does_not_check_the_tables_again(
 ) -> None:
     key = (os.getpid(), instance.run_storage.postgres_url, "run")  # type: ignore[attr-defined]
     assert key in pooled._checked
+    instance.get_run_by_id("missing")  # a connection is in the pool now
     with DagsterInstance.from_config(str(tmp_path)) as second:
         opened = _count_connections(second.run_storage._engine)  # type: ignore[attr-defined]
-        assert opened[0] == 0  # nothing was asked of the database yet
         assert second.get_run_by_id("missing") is None
-        assert opened[0] == 1
+        assert opened[0] == 0  # the first instance's connection, reused
 
 
-def test_dispose_closes_the_pool(dagster_db_url: str, tmp_path: Path) -> None:
-    storage = pooled.PooledRunStorage(dagster_postgres_url(dagster_db_url))
-    storage.get_runs(limit=1)
-    assert storage._engine.pool.checkedin() == 1  # type: ignore[attr-defined]
-    storage.dispose()
-    assert storage._engine.pool.checkedin() == 0  # type: ignore[attr-defined]
+def test_a_process_keeps_the_pools_of_its_last_few_databases(
+    dagster_db_url: str, pg_server_url: str
+) -> None:
+    from speaking_pipeline.db import dagster_pool
+    from tests.databases import create_database, drop_database
+
+    first = pooled.pooled_engine(dagster_postgres_url(dagster_db_url))
+    assert pooled.pooled_engine(dagster_postgres_url(dagster_db_url)) is first
+    with first.connect():
+        pass
+    assert first.pool.checkedin() == 1
+    others = [create_database(pg_server_url, "sp_pool") for _ in range(dagster_pool.MAX_DATABASES)]
+    try:
+        for url in others:
+            pooled.pooled_engine(dagster_postgres_url(url))
+        # The oldest was disposed: its idle connection closed; it still works on demand.
+        assert first.pool.checkedin() == 0
+        with first.connect() as conn:
+            assert conn.execute(sqlalchemy.text("select 1")).scalar() == 1
+    finally:
+        for url in others:
+            drop_database(pg_server_url, url)
 
 
 def test_a_forked_child_never_uses_its_parents_connections(instance: DagsterInstance) -> None:

@@ -6,9 +6,10 @@ connections per session and 2.3 CPU s per session in PostgreSQL alone, mostly st
 backends: as much CPU as the session's own work. These classes keep dagster-postgres's
 storage (tables, queries, migrations) and only swap its engine for a small pool:
 
-- the pool is per storage object and is closed when Dagster disposes of the instance (a
-  run worker makes one instance per run; the daemon, webserver and code servers keep
-  theirs), and connections are checked before use, so a database restart costs no error;
+- one pool per process and database, shared by all the instances the process builds (a
+  code server builds one for each sensor tick, a run worker one per run), its
+  connections checked before use, so a database restart costs no error
+  (`db/dagster_pool.py`);
 - the tables are checked (and created) once per process and database, not on every
   instance: a code server builds an instance for each sensor tick;
 - a forked child never uses its parent's connections (SQLAlchemy's documented
@@ -37,9 +38,10 @@ from dagster_postgres.utils import pg_url_from_config
 
 from speaking_pipeline.db.dagster_pool import dagster_storage_engine
 
-# Connections kept open per storage, and how many more a burst may open (closed on return).
-# The daemon's sensor, schedule and queue threads share one instance.
-POOL_SIZE = 2
+# Connections kept open per process (all its instances and storages share them), and how
+# many more a burst may open (closed on return): the daemon's sensor, schedule and queue
+# threads work at once.
+POOL_SIZE = 4
 MAX_OVERFLOW = 10
 # Server-side idle timeouts and PgBouncer both close old connections; a fresh one sooner.
 POOL_RECYCLE_SECS = 1800
@@ -73,29 +75,21 @@ def _tables_checked_once(kind: str, postgres_url: str, wanted: bool) -> Iterator
         raise
 
 
-class _Pooled:
-    _engine: Any  # a SQLAlchemy engine (the library stays in `db`)
-
-    def dispose(self) -> None:
-        super().dispose()  # type: ignore[misc]
-        self._engine.dispose()
-
-
-class PooledRunStorage(_Pooled, PostgresRunStorage):
+class PooledRunStorage(PostgresRunStorage):
     def __init__(self, postgres_url: str, should_autocreate_tables: bool = True) -> None:
         with _tables_checked_once("run", postgres_url, should_autocreate_tables) as check:
             super().__init__(postgres_url, check)
         self._engine = pooled_engine(postgres_url)
 
 
-class PooledEventLogStorage(_Pooled, PostgresEventLogStorage):
+class PooledEventLogStorage(PostgresEventLogStorage):
     def __init__(self, postgres_url: str, should_autocreate_tables: bool = True) -> None:
         with _tables_checked_once("event_log", postgres_url, should_autocreate_tables) as check:
             super().__init__(postgres_url, check)
         self._engine = pooled_engine(postgres_url)
 
 
-class PooledScheduleStorage(_Pooled, PostgresScheduleStorage):
+class PooledScheduleStorage(PostgresScheduleStorage):
     def __init__(self, postgres_url: str, should_autocreate_tables: bool = True) -> None:
         with _tables_checked_once("schedule", postgres_url, should_autocreate_tables) as check:
             super().__init__(postgres_url, check)
