@@ -11,7 +11,7 @@ storage (tables, queries, migrations) and only swap its engine for a small pool:
   connections checked before use, so a database restart costs no error
   (`db/dagster_pool.py`);
 - the tables are checked (and created) once per process and database, not on every
-  instance: a code server builds an instance for each sensor tick;
+  instance;
 - a forked child never uses its parent's connections (SQLAlchemy's documented
   `dispose(close=False)` after fork).
 
@@ -75,25 +75,28 @@ def _tables_checked_once(kind: str, postgres_url: str, wanted: bool) -> Iterator
         raise
 
 
-class PooledRunStorage(PostgresRunStorage):
+class _Pooled:
+    """dagster-postgres's storage `__init__`, then the process's pooled engine in place of
+    its own."""
+
+    KIND: str
+
     def __init__(self, postgres_url: str, should_autocreate_tables: bool = True) -> None:
-        with _tables_checked_once("run", postgres_url, should_autocreate_tables) as check:
-            super().__init__(postgres_url, check)
+        with _tables_checked_once(self.KIND, postgres_url, should_autocreate_tables) as check:
+            super().__init__(postgres_url, check)  # type: ignore[call-arg]
         self._engine = pooled_engine(postgres_url)
 
 
-class PooledEventLogStorage(PostgresEventLogStorage):
-    def __init__(self, postgres_url: str, should_autocreate_tables: bool = True) -> None:
-        with _tables_checked_once("event_log", postgres_url, should_autocreate_tables) as check:
-            super().__init__(postgres_url, check)
-        self._engine = pooled_engine(postgres_url)
+class PooledRunStorage(_Pooled, PostgresRunStorage):
+    KIND = "run"
 
 
-class PooledScheduleStorage(PostgresScheduleStorage):
-    def __init__(self, postgres_url: str, should_autocreate_tables: bool = True) -> None:
-        with _tables_checked_once("schedule", postgres_url, should_autocreate_tables) as check:
-            super().__init__(postgres_url, check)
-        self._engine = pooled_engine(postgres_url)
+class PooledEventLogStorage(_Pooled, PostgresEventLogStorage):
+    KIND = "event_log"
+
+
+class PooledScheduleStorage(_Pooled, PostgresScheduleStorage):
+    KIND = "schedule"
 
 
 class PooledPostgresStorage(DagsterPostgresStorage):

@@ -945,25 +945,22 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         if want is None or want == verb.lower_:
             continue  # "last night I read it", "we put it": the past is spelt the same
         subject = _subject_of(verb)
-        first, last = (
-            (subject, verb)
-            if subject is not None and verb.i - subject.i <= 3
-            else (
-                verb,
-                verb,
-            )
-        )
-        found.append(
-            Candidate(
-                first,
-                last,
-                f"{verb.lower_} (past: {want})",
-                (verb.idx, verb.idx + len(verb.text), _match_case(want, verb.text)),
-                lambda t: t.tag_ == "VBD",
-                confident=confident,
-            )
-        )
+        near = subject is not None and verb.i - subject.i <= 3
+        found.append(_to_past(verb, want, first=subject if near else None, confident=confident))
     return found
+
+
+def _to_past(verb: P, want: str, *, first: P | None = None, confident: bool = True) -> Candidate:
+    """A present verb whose past form `want` the context asks for (its quote may start at
+    the subject, `first`)."""
+    return Candidate(
+        first if first is not None else verb,
+        verb,
+        f"{verb.lower_} (past: {want})",
+        (verb.idx, verb.idx + len(verb.text), _match_case(want, verb.text)),
+        lambda t: t.tag_ == "VBD",
+        confident=confident,
+    )
 
 
 def _neighbour_roots(sent: Span) -> tuple[P | None, P | None]:
@@ -1111,15 +1108,7 @@ def _shared_subject_candidates(sent: Span) -> list[Candidate]:
         want = _past_form(verb)
         if want is None or want == verb.lower_:
             continue
-        found.append(
-            Candidate(
-                verb,
-                verb,
-                f"{verb.lower_} (past: {want})",
-                (verb.idx, verb.idx + len(verb.text), _match_case(want, verb.text)),
-                lambda t: t.tag_ == "VBD",
-            )
-        )
+        found.append(_to_past(verb, want))
     return found
 
 
@@ -1167,16 +1156,7 @@ def _backshift_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         past = _past_form(verb)
         if past is None or past == verb.lower_ or not morph.is_known(verb.text):
             continue
-        found.append(
-            Candidate(
-                verb,
-                verb,
-                f"{verb.lower_} (past: {past})",
-                (verb.idx, verb.idx + len(verb.text), _match_case(past, verb.text)),
-                lambda t: t.tag_ == "VBD",
-                confident=False,
-            )
-        )
+        found.append(_to_past(verb, past, confident=False))
     return found
 
 
