@@ -71,3 +71,26 @@ def test_a_wrong_field_is_caught() -> None:
     config["run_launcher"]["config"]["task_defintion"] = "typo"
     with pytest.raises(AssertionError):
         _assert_valid(config)
+
+
+def test_skipped_sensor_ticks_are_kept_one_day() -> None:
+    from dagster._core.definitions.run_request import InstigatorType
+    from dagster._core.instance.config import (
+        get_default_tick_retention_settings,
+        get_tick_retention_settings,
+    )
+    from dagster._core.scheduler.instigation import TickStatus
+
+    config = instance_config(warm_workers=True)
+    processed = process_config(
+        resolve_to_config_type(dagster_instance_config_schema()),
+        {k: v for k, v in config.items() if k == "retention"},
+    )
+    assert processed.success, processed.errors
+    retention = get_tick_retention_settings(
+        processed.value["retention"]["sensor"],
+        get_default_tick_retention_settings(InstigatorType.SENSOR),
+    )
+    assert retention[TickStatus.SKIPPED] == 1
+    assert retention[TickStatus.FAILURE] == 30
+    assert retention[TickStatus.SUCCESS] == -1  # ticks that launched or marked something

@@ -47,3 +47,21 @@ def test_a_crashed_child_is_restarted_and_the_others_keep_running(tmp_path: Path
         supervisor.stop()
     assert all(c.proc is not None and c.proc.poll() is not None for c in (steady, flaky))
     assert (tmp_path / "logs" / "flaky.log").exists()
+
+
+def test_a_child_gets_its_own_environment_on_top_of_the_supervisors(tmp_path: Path) -> None:
+    log = tmp_path / "env.log"
+    script = "import os; print(os.environ['ONLY_HERE'], 'PATH' in os.environ, flush=True)"
+    child = Child("env", [sys.executable, "-c", script], log, env={"ONLY_HERE": "7"})
+    other = Child(
+        "plain",
+        [sys.executable, "-c", "import os; print('ONLY_HERE' in os.environ)"],
+        tmp_path / "plain.log",
+    )
+    for c in (child, other):
+        c.start(tmp_path)
+        assert c.proc is not None
+        c.proc.wait(timeout=120)
+        c.close()
+    assert log.read_text().split() == ["7", "True"]
+    assert (tmp_path / "plain.log").read_text().split() == ["False"]

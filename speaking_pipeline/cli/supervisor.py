@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -26,6 +26,8 @@ class Child:
     name: str
     args: Sequence[str]
     log_path: Path | None  # None: the child writes to the terminal
+    # Added to the supervisor's own environment for this child only.
+    env: Mapping[str, str] = field(default_factory=dict)
     proc: subprocess.Popen[bytes] | None = None
     started_at: float = 0.0
     restarts: int = 0
@@ -46,6 +48,7 @@ class Child:
             list(self.args),
             cwd=cwd,
             start_new_session=True,
+            env={**os.environ, **self.env} if self.env else None,
             stdout=self._log,
             stderr=subprocess.STDOUT if self._log is not None else None,
         )

@@ -32,7 +32,7 @@ from speaking_pipeline.orchestration.instance import (
     WORKER_QUEUE_ENV,
 )
 from speaking_pipeline.orchestration.launch import webserver_graphql_url
-from speaking_pipeline.orchestration.workers import worker_command
+from speaking_pipeline.orchestration.workers import worker_command, worker_environment
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKSPACE = REPO_ROOT / "workspace.yaml"
@@ -75,11 +75,9 @@ def run_worker(concurrency: int | None, name: str | None) -> int:
     _export_worker_settings(settings)
     prepare_dagster_home(settings.dagster_home, dagster_url)
     os.environ["DATA_DIR"] = str(settings.data_dir.resolve())
-    command = worker_command(
-        sys.executable,
-        concurrency=concurrency or max(1, settings.worker_concurrency),
-        hostname=name,
-    )
+    processes = concurrency or max(1, settings.worker_concurrency)
+    os.environ.update(worker_environment(processes))
+    command = worker_command(sys.executable, concurrency=processes, hostname=name)
     os.execv(command[0], command)
     raise AssertionError("unreachable")
 
@@ -201,6 +199,7 @@ def _children(settings: Settings, log_dir: Path | None, *, warm: bool) -> list[C
                 "run-worker",
                 worker_command(sys.executable, concurrency=settings.worker_concurrency),
                 log("run-worker"),
+                env=worker_environment(settings.worker_concurrency),
             )
         )
     return children

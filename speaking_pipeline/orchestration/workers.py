@@ -288,6 +288,29 @@ def _app_from_environment() -> Celery:
 app = _app_from_environment() if os.environ.get(BROKER_URL_ENV) else None
 
 
+WHISPER_CPU_THREADS_ENV = "WHISPER_CPU_THREADS"
+
+
+def cores() -> int:
+    """Cores this process may run on (its CPU affinity, as in a container), not the host's."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def worker_environment(concurrency: int) -> dict[str, str]:
+    """What a run worker's environment adds: the transcriber's threads per pool process.
+
+    CTranslate2 uses all cores (up to 4) per process by default, so `concurrency` processes
+    transcribing at once oversubscribe the machine, and its OpenMP threads spin waiting on
+    each other: on 2 cores, two worker processes with 2 threads each spent 2.8 CPU s per
+    transcript of the speech fixture, with 1 thread each 2.5 (docs/benchmarks.md). Each
+    process gets its share of the cores instead; a WHISPER_CPU_THREADS already set wins."""
+    if os.environ.get(WHISPER_CPU_THREADS_ENV):
+        return {}
+    return {WHISPER_CPU_THREADS_ENV: str(max(1, cores() // max(1, concurrency)))}
+
+
 def worker_command(
     python: str,
     *,

@@ -99,7 +99,7 @@ class LocalWhisperTranscriber:
     def from_settings(cls, settings: Settings) -> LocalWhisperTranscriber:
         """WHISPER_MODEL_DIR if set, else the packaged base model under DATA_DIR."""
         model_dir = resolve_model_dir(settings.whisper_model_dir, settings.data_dir)
-        return cls(model_dir, settings.whisper_device)
+        return cls(model_dir, settings.whisper_device, cpu_threads=settings.whisper_cpu_threads)
 
     def warm(self) -> None:
         """Load the model now (a warm run worker does it once, as it starts)."""
