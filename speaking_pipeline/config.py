@@ -82,9 +82,9 @@ class Settings(BaseSettings):
     transcriber: Literal["whisper-local", "openai"] = "whisper-local"
     whisper_model_dir: Path | None = None
     whisper_device: str = "auto"
-    # CTranslate2 threads per transcribing process; 0: its default (all cores, up to 4).
-    # A run worker started by `up` or `worker` sets it to its share of the cores (see
-    # orchestration/workers.py: worker_environment).
+    # CTranslate2 threads per transcribing process. 0: in a run worker started by `up` or
+    # `worker`, its share of the cores (orchestration/workers.py: worker_environment);
+    # elsewhere CTranslate2's own default.
     whisper_cpu_threads: int = Field(default=0, ge=0)
     openai_transcribe_model: str = DEFAULT_OPENAI_TRANSCRIBE_MODEL
 

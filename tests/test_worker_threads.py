@@ -26,7 +26,13 @@ def test_each_worker_process_gets_its_share_of_the_cores(
 
 def test_an_explicit_setting_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(workers.WHISPER_CPU_THREADS_ENV, "3")
-    assert workers.worker_environment(2) == {}
+    assert workers.worker_environment(2, Settings().whisper_cpu_threads) == {}
+    # 0 is "automatic", as when it is unset.
+    monkeypatch.setattr(workers, "cores", lambda: 8)
+    monkeypatch.setenv(workers.WHISPER_CPU_THREADS_ENV, "0")
+    assert workers.worker_environment(2, Settings().whisper_cpu_threads) == {
+        "WHISPER_CPU_THREADS": "4"
+    }
 
 
 def test_the_transcriber_takes_its_threads_from_the_settings(

@@ -76,7 +76,7 @@ def run_worker(concurrency: int | None, name: str | None) -> int:
     prepare_dagster_home(settings.dagster_home, dagster_url)
     os.environ["DATA_DIR"] = str(settings.data_dir.resolve())
     processes = concurrency or max(1, settings.worker_concurrency)
-    os.environ.update(worker_environment(processes))
+    os.environ.update(worker_environment(processes, settings.whisper_cpu_threads))
     command = worker_command(sys.executable, concurrency=processes, hostname=name)
     os.execv(command[0], command)
     raise AssertionError("unreachable")
@@ -199,7 +199,7 @@ def _children(settings: Settings, log_dir: Path | None, *, warm: bool) -> list[C
                 "run-worker",
                 worker_command(sys.executable, concurrency=settings.worker_concurrency),
                 log("run-worker"),
-                env=worker_environment(settings.worker_concurrency),
+                env=worker_environment(settings.worker_concurrency, settings.whisper_cpu_threads),
             )
         )
     return children

@@ -298,15 +298,15 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
-def worker_environment(concurrency: int) -> dict[str, str]:
+def worker_environment(concurrency: int, configured: int = 0) -> dict[str, str]:
     """What a run worker's environment adds: the transcriber's threads per pool process.
 
-    CTranslate2 uses all cores (up to 4) per process by default, so `concurrency` processes
-    transcribing at once oversubscribe the machine, and its OpenMP threads spin waiting on
-    each other: on 2 cores, two worker processes with 2 threads each spent 2.8 CPU s per
-    transcript of the speech fixture, with 1 thread each 2.5 (docs/benchmarks.md). Each
-    process gets its share of the cores instead; a WHISPER_CPU_THREADS already set wins."""
-    if os.environ.get(WHISPER_CPU_THREADS_ENV):
+    CTranslate2's default took both cores of a 2-core machine in each process, so two
+    worker processes transcribing at once oversubscribed it and their OpenMP threads
+    waited on each other: 2.8 CPU s per transcript of the speech fixture with 2 threads
+    each, 2.5 with 1 (docs/scaling.md). Each process gets its share of the cores instead;
+    a WHISPER_CPU_THREADS set above 0 (`configured`) is kept as it is."""
+    if configured > 0:
         return {}
     return {WHISPER_CPU_THREADS_ENV: str(max(1, cores() // max(1, concurrency)))}
 
