@@ -94,6 +94,66 @@ def test_a_second_instance_does_not_check_the_tables_again(
         assert opened[0] == 0  # the first instance's connection, reused
 
 
+def _statements(engine: sqlalchemy.engine.Engine) -> list[str]:
+    seen: list[str] = []
+
+    def on_execute(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(statement)
+
+    sqlalchemy.event.listen(engine, "before_cursor_execute", on_execute)
+    return seen
+
+
+def test_a_sensor_ticks_storage_calls_ask_the_catalog_once_per_process(
+    instance: DagsterInstance, tmp_path: Path
+) -> None:
+    from dagster._core.definitions.run_request import InstigatorType
+    from dagster._core.remote_origin import (
+        InProcessCodeLocationOrigin,
+        RemoteInstigatorOrigin,
+        RemoteRepositoryOrigin,
+    )
+    from dagster._core.scheduler.instigation import (
+        InstigatorState,
+        InstigatorStatus,
+        TickData,
+        TickStatus,
+    )
+    from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
+
+    origin = RemoteInstigatorOrigin(
+        RemoteRepositoryOrigin(
+            InProcessCodeLocationOrigin(LoadableTargetOrigin(python_file=__file__)), "repo"
+        ),
+        "a_sensor",
+    )
+    state = InstigatorState(origin, InstigatorType.SENSOR, InstigatorStatus.RUNNING)
+
+    def one_tick(on: DagsterInstance) -> None:
+        # What the sensor daemon does around each evaluation.
+        on.get_instigator_state(origin.get_id(), state.selector_id)
+        on.update_instigator_state(state)
+        tick = on.create_tick(
+            TickData(
+                instigator_origin_id=origin.get_id(),
+                instigator_name="a_sensor",
+                instigator_type=InstigatorType.SENSOR,
+                status=TickStatus.STARTED,
+                timestamp=1.0,
+                selector_id=state.selector_id,
+            )
+        )
+        on.update_tick(tick.with_status(TickStatus.SKIPPED))
+
+    instance.add_instigator_state(state)
+    one_tick(instance)  # the process learns what the schema has
+    with DagsterInstance.from_config(str(tmp_path)) as later:  # a code server's next tick
+        seen = _statements(later.schedule_storage._engine)  # type: ignore[union-attr]
+        one_tick(later)
+    catalog = [s for s in seen if "pg_catalog" in s or "information_schema" in s]
+    assert seen and catalog == []
+
+
 def test_a_process_keeps_the_pools_of_its_last_few_databases(
     dagster_db_url: str, pg_server_url: str
 ) -> None:
