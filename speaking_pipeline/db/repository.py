@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from speaking_pipeline.db.engine import engine_for, session_scope
 from speaking_pipeline.db.models import (
@@ -554,10 +554,24 @@ class Repository:
             return db.get(SpeakingSession, session_id)
 
     def owned_session(self, external_id: str, session_id: str) -> SpeakingSession | None:
-        """The learner's session with its transcript and insights; None for anyone else's."""
+        """The learner's session with its transcript and insights; None for anyone else's.
+
+        One query (the learner, the session and its at most five insights joined): the web
+        app polls this every second while a session is processed, and four round trips
+        made it the API's main cost under a burst."""
         with self._tx() as db:
-            user = find_user(db, external_id)
-            return owned_session(db, user, session_id) if user else None
+            return (
+                db.scalars(
+                    select(SpeakingSession)
+                    .join(User, User.id == SpeakingSession.user_id)
+                    .where(SpeakingSession.id == session_id, User.external_id == external_id)
+                    .options(
+                        joinedload(SpeakingSession.transcript), joinedload(SpeakingSession.insights)
+                    )
+                )
+                .unique()
+                .one_or_none()
+            )
 
     def owned_sessions(
         self, external_id: str, *, page: int, limit: int
