@@ -106,8 +106,11 @@ def _code_servers(
     loaded once and only asked for fresh snapshots."""
     children = []
     entries = []
+    taken = {settings.api_port, settings.dagster_port}
     for location, module in code_locations().items():
-        port = free_port()
+        # The API and the webserver start after the code servers: their ports are free now.
+        port = free_port(avoid=frozenset(taken))
+        taken.add(port)
         entries.append(
             {"grpc_server": {"host": "127.0.0.1", "port": port, "location_name": location}}
         )

@@ -8,6 +8,8 @@ from collections import OrderedDict
 
 from sqlalchemy import Engine, create_engine
 
+from speaking_pipeline.db.liveness import ping_when_idle
+
 # One engine per database and process, shared by every Dagster instance the process builds:
 # a code server builds an instance for each sensor tick, and a run worker one per run.
 # A process that talks to more databases (a test suite) keeps the last few; an older one
@@ -43,10 +45,13 @@ def dagster_storage_engine(
             isolation_level="AUTOCOMMIT",  # as dagster-postgres: every statement commits
             pool_size=pool_size,
             max_overflow=max_overflow,
-            pool_pre_ping=True,
+            # The connection handed back last is reused first, so the others sit idle (and
+            # are pinged before use) instead of all taking turns.
+            pool_use_lifo=True,
             pool_recycle=recycle_secs,
             hide_parameters=True,  # event payloads and run tags stay out of error texts
         )
+        ping_when_idle(engine)
         _engines[postgres_url] = engine
         while len(_engines) > MAX_DATABASES:
             _, oldest = _engines.popitem(last=False)

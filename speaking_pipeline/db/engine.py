@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from speaking_pipeline.config import Settings
+from speaking_pipeline.db.liveness import ping_when_idle
 from speaking_pipeline.db.urls import sqlalchemy_url
 
 
@@ -40,13 +41,14 @@ def resolve_database_urls(settings: Settings) -> tuple[str, str]:
 def engine_for(url: str) -> Engine:
     # hide_parameters: a database error's text (logged, recorded by Dagster) would otherwise
     # carry the statement's parameters: topics, transcripts, learner ids.
-    return create_engine(
+    engine = create_engine(
         sqlalchemy_url(url),
-        pool_pre_ping=True,
         pool_size=5,
         max_overflow=5,
+        pool_use_lifo=True,
         hide_parameters=True,
     )
+    return ping_when_idle(engine)
 
 
 def session_factory(url: str) -> sessionmaker[Session]:

@@ -7,9 +7,9 @@ backends: as much CPU as the session's own work. These classes keep dagster-post
 storage (tables, queries, migrations) and only swap its engine for a small pool:
 
 - one pool per process and database, shared by all the instances the process builds (a
-  code server builds one for each sensor tick, a run worker one per run), its
-  connections checked before use, so a database restart costs no error
-  (`db/dagster_pool.py`);
+  code server builds one for each sensor tick, a run worker one per run), a connection
+  that sat idle checked before use, so a database restart costs at most one error per
+  process (`db/dagster_pool.py`, `db/liveness.py`);
 - the tables are checked (and created) once per process and database, not on every
   instance;
 - what the schema has (the `instigators` table, a built index, a column) is asked once per

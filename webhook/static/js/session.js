@@ -13,6 +13,10 @@ const STEPS = [
 ];
 const SEVERITY_RANK = { high: 0, medium: 1, low: 2 };
 const POLL_MS = 1500;
+// A session still waiting for a worker after this long is behind others in the queue: it is
+// polled less often, so that a burst of learners waiting does not load the API they wait on.
+const QUEUED_AFTER_MS = 6000;
+const QUEUED_POLL_MS = 4500;
 
 // Each figure with one line saying what it means for the learner (docs/fluency.md).
 const FLUENCY = [
@@ -135,6 +139,7 @@ export function renderSession(el, ctx, id) {
   const body = h("div", { id: "feedback" });
   replace(el, heading, meta, status, body);
   let shown = null;
+  const started = Date.now();
 
   async function poll() {
     let session;
@@ -165,7 +170,10 @@ export function renderSession(el, ctx, id) {
       }
       if (session.status === "DONE") replace(body, feedback(session));
     }
-    if (session.status !== "DONE" && session.status !== "FAILED") timer = setTimeout(poll, POLL_MS);
+    if (session.status !== "DONE" && session.status !== "FAILED") {
+      const queued = session.status === "UPLOADED" && Date.now() - started > QUEUED_AFTER_MS;
+      timer = setTimeout(poll, queued ? QUEUED_POLL_MS : POLL_MS);
+    }
   }
   poll();
 }
