@@ -73,7 +73,18 @@ def instance_config(
                     {"key": "speaking/kind", "value": "reanalyze", "limit": 2},
                 ],
             },
-            "pools": {"default_limit": provider_calls, "granularity": "op"},
+            # The queue is pool-aware: it holds back a run whose first step's pool is full.
+            # Without a buffer no run waits in the broker while both transcriber slots are
+            # taken, so each worker process idled for a dequeue tick, the launch and the
+            # broker poll between runs (measured: one of the two processes idle a third of
+            # a burst). The buffer lets that many more runs be launched; they wait in the
+            # broker for a worker process, which takes one as it frees up, when a slot is
+            # free again too.
+            "pools": {
+                "default_limit": provider_calls,
+                "granularity": "op",
+                "op_granularity_run_buffer": max(0, max_concurrent_runs - provider_calls),
+            },
         },
         "run_retries": {"enabled": True, "max_retries": 1},
         # A run whose worker died keeps its pool slots until someone frees them; Dagster
