@@ -40,7 +40,6 @@ from dagster_postgres import (
     PostgresScheduleStorage,
 )
 from dagster_postgres.utils import pg_url_from_config
-from sqlalchemy import Connection
 
 from speaking_pipeline.db.dagster_pool import dagster_storage_engine
 
@@ -144,7 +143,7 @@ class PooledScheduleStorage(_Pooled, PostgresScheduleStorage):
     def has_instigators_table(self) -> bool:
         return self._schema_has("instigators", super().has_instigators_table)
 
-    def _has_instigators_table(self, conn: Connection) -> bool:
+    def _has_instigators_table(self, conn: Any) -> bool:  # a SQLAlchemy Connection
         ask = super()._has_instigators_table
         return self._schema_has("instigators", lambda: ask(conn))
 
