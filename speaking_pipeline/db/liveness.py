@@ -2,11 +2,12 @@
 
 SQLAlchemy's `pool_pre_ping` pings on every checkout. A run worker checks a connection out
 for each of the dozens of events a session run writes, and the API for each poll of the web
-app: in a burst the pings were about a sixth of a run worker's orchestration time and a
-round trip more per request. A connection handed back a moment ago was alive a moment ago,
-so only one idle longer than `IDLE_PING_SECS` is pinged; one that fails is replaced, as
-`pool_pre_ping` does (SQLAlchemy's documented checkout-event recipe: raising
-`DisconnectionError` makes the pool retry with a new connection).
+app: in a burst (py-spy) the pings were about a sixth of the samples a run worker spent
+outside its steps' own work, and a round trip more per request. A connection handed back a
+moment ago was alive a moment ago, so only one idle longer than `IDLE_PING_SECS` is
+pinged; one that fails is replaced, as `pool_pre_ping` does (SQLAlchemy's documented
+checkout-event recipe: raising `DisconnectionError` makes the pool retry with a new
+connection).
 
 What this gives up: a connection used within the last second of a database restart fails
 its next statement once. SQLAlchemy then invalidates the whole pool, so the process's other

@@ -557,8 +557,8 @@ class Repository:
         """The learner's session with its transcript and insights; None for anyone else's.
 
         One query (the learner, the session and its at most five insights joined): the web
-        app polls this every second while a session is processed, and four round trips
-        made it the API's main cost under a burst."""
+        app polls this every 1.5 s while a session is processed, and four round trips made
+        it the API's main cost under a burst."""
         with self._tx() as db:
             return (
                 db.scalars(
