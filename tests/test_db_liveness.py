@@ -23,21 +23,32 @@ def _backend_pid(engine: Engine) -> int:
 
 
 def _kill(url: str, pid: int) -> None:
+    """Terminate the backend and wait until the server has let it go."""
     killer = create_engine(sqlalchemy_url(url))
     with killer.connect() as conn:
         conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        conn.commit()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            alive = conn.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
+            ).scalar_one()
+            conn.rollback()  # a fresh snapshot of pg_stat_activity each time
+            if not alive:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError(f"backend {pid} still alive after 60 s")
     killer.dispose()
-    time.sleep(0.2)
 
 
 def test_an_idle_connection_whose_server_side_died_is_replaced_without_an_error(
     app_db_url: str,
 ) -> None:
-    engine = _engine(app_db_url, idle_secs=0.05)
+    # A bound of 0: every connection handed back is pinged at its next checkout.
+    engine = _engine(app_db_url, idle_secs=0.0)
     first = _backend_pid(engine)
     _kill(app_db_url, first)
-    # Idle for longer than the bound: pinged, found dead, replaced.
+    # Pinged, found dead, replaced.
     second = _backend_pid(engine)
     assert second != first
     engine.dispose()

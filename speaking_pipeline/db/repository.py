@@ -67,11 +67,20 @@ def find_user(db: Session, external_id: str) -> User | None:
     return db.scalar(select(User).where(User.external_id == external_id))
 
 
-def owned_session(db: Session, user: User, session_id: str) -> SpeakingSession | None:
-    return db.scalar(
-        select(SpeakingSession)
-        .where(SpeakingSession.id == session_id, SpeakingSession.user_id == user.id)
-        .options(selectinload(SpeakingSession.transcript), selectinload(SpeakingSession.insights))
+def owned_session(db: Session, external_id: str, session_id: str) -> SpeakingSession | None:
+    """The learner's session with its transcript and insights, in one query (the learner,
+    the session and its at most five insights joined): the web app polls it every 1.5 s
+    while a session is processed, and four round trips made it the API's main cost under a
+    burst. None for anyone else's session."""
+    return (
+        db.scalars(
+            select(SpeakingSession)
+            .join(User, User.id == SpeakingSession.user_id)
+            .where(SpeakingSession.id == session_id, User.external_id == external_id)
+            .options(joinedload(SpeakingSession.transcript), joinedload(SpeakingSession.insights))
+        )
+        .unique()
+        .one_or_none()
     )
 
 
@@ -554,24 +563,9 @@ class Repository:
             return db.get(SpeakingSession, session_id)
 
     def owned_session(self, external_id: str, session_id: str) -> SpeakingSession | None:
-        """The learner's session with its transcript and insights; None for anyone else's.
-
-        One query (the learner, the session and its at most five insights joined): the web
-        app polls this every 1.5 s while a session is processed, and four round trips made
-        it the API's main cost under a burst."""
+        """The learner's session with its transcript and insights; None for anyone else's."""
         with self._tx() as db:
-            return (
-                db.scalars(
-                    select(SpeakingSession)
-                    .join(User, User.id == SpeakingSession.user_id)
-                    .where(SpeakingSession.id == session_id, User.external_id == external_id)
-                    .options(
-                        joinedload(SpeakingSession.transcript), joinedload(SpeakingSession.insights)
-                    )
-                )
-                .unique()
-                .one_or_none()
-            )
+            return owned_session(db, external_id, session_id)
 
     def owned_sessions(
         self, external_id: str, *, page: int, limit: int
@@ -587,8 +581,7 @@ class Repository:
         it is not theirs; the session leaves the learner's profile in the same transaction.
         The caller deletes the audio."""
         with self._tx() as db:
-            user = find_user(db, external_id)
-            session = owned_session(db, user, session_id) if user else None
+            session = owned_session(db, external_id, session_id)
             if session is None:
                 return None
             key = session.audio_url if session.audio_deleted_at is None else None

@@ -14,9 +14,9 @@ storage (tables, queries, migrations) and only swap its engine for a small pool:
   instance;
 - what the schema has (the `instigators` table, a built index, a column) is asked once per
   process and database: dagster-postgres asks it again on nearly every call, by reflecting
-  the catalog, and in an idle stack that was a quarter of the daemon's CPU (four lookups
-  per sensor tick). Only a yes is kept: a table or index does not vanish under a running
-  process, and one that a `dagster instance migrate` adds later is seen at its next call;
+  the catalog, and in an idle stack that was a quarter of the daemon's sampled CPU. Only a
+  yes is kept: a table or index does not vanish under a running process, and one that a
+  `dagster instance migrate` adds later is seen at its next call;
 - a forked child never uses its parent's connections (SQLAlchemy's documented
   `dispose(close=False)` after fork).
 
