@@ -40,8 +40,8 @@ from dagster_celery.launcher import CeleryRunLauncher
 from dagster_celery.make_app import make_app
 from dagster_celery.tags import DAGSTER_CELERY_TASK_ID_TAG
 from dagster_celery.tasks import create_execute_job_task
-from kombu.transport.sqlalchemy import Transport as SQLAlchemyTransport
 
+from speaking_pipeline.orchestration import broker
 from speaking_pipeline.orchestration.instance import (
     BROKER_URL_ENV,
     RESULT_BACKEND_ENV,
@@ -56,14 +56,6 @@ HEARTBEAT_KEY_PREFIX = "speaking/run_worker_heartbeat/"
 # worker died (kill -9, lost machine). The timeout leaves room for a busy machine.
 HEARTBEAT_SECS = 2.0
 HEARTBEAT_TIMEOUT_SECS = 15.0
-
-
-class PostgresTransport(SQLAlchemyTransport):
-    """kombu's SQLAlchemy transport polling every 0.1 s instead of every 1 s: the poll
-    interval is most of a run's wait in the queue. (kombu hands every transport option to
-    `create_engine`, so it cannot be set as an option.)"""
-
-    polling_interval = 0.1
 
 
 def uses_database_broker(broker_url: str) -> bool:
@@ -84,7 +76,7 @@ def celery_config(broker_url: str) -> dict[str, Any]:
         "worker_redirect_stdouts": False,
     }
     if uses_database_broker(broker_url):
-        config["broker_transport"] = f"{__name__}:PostgresTransport"
+        config["broker_transport"] = f"{broker.__name__}:PostgresTransport"
         # kombu passes transport options to SQLAlchemy's create_engine: only engine ones.
         config["broker_transport_options"] = {"pool_pre_ping": True}
     return config
