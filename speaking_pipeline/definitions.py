@@ -20,9 +20,8 @@ from speaking_pipeline.defs.sessions.assets import (
 from speaking_pipeline.defs.sessions.checks import session_checks
 from speaking_pipeline.defs.sessions.jobs import process_session_job, reanalyze_sessions_job
 from speaking_pipeline.defs.sessions.sensors import (
-    session_done_sensor,
-    session_failed_sensor,
     session_intake_sensor,
+    session_outcome_sensor,
     stuck_session_sensor,
 )
 
@@ -32,8 +31,7 @@ defs = Definitions(
     jobs=[process_session_job, reanalyze_sessions_job, recompute_profiles_job],
     sensors=[
         session_intake_sensor,
-        session_done_sensor,
-        session_failed_sensor,
+        session_outcome_sensor,
         stuck_session_sensor,
         run_worker_sweeper,
         leftover_audio_sensor,

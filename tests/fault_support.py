@@ -17,7 +17,6 @@ from dagster import (
     DagsterInstance,
     ExecuteInProcessResult,
     RunsFilter,
-    build_run_status_sensor_context,
     build_sensor_context,
 )
 from sqlalchemy import select
@@ -139,23 +138,25 @@ def stuck_sensor_requests(settings: Settings, db_url: str) -> list[Any]:
 
 
 def feed_status_sensors(instance: DagsterInstance, run_id: str, db_url: str) -> None:
-    """Give a finished run to the success or failure sensor, as the daemon would."""
-    from speaking_pipeline.defs.sessions.sensors import session_done_sensor, session_failed_sensor
+    """Give a finished run's outcome to the outcome sensor, as the daemon would: one
+    evaluation with its cursor just before the run's final event."""
+    from speaking_pipeline.defs.sessions.sensors import session_outcome_sensor
 
     run = instance.get_run_by_id(run_id)
     assert run is not None and run.is_finished
-    success = run.status.value == "SUCCESS"
-    final = DagsterEventType.RUN_SUCCESS if success else DagsterEventType.RUN_FAILURE
-    event = next(e for e in instance.all_logs(run_id) if e.dagster_event_type == final)
-    sensor = session_done_sensor if success else session_failed_sensor
-    with build_run_status_sensor_context(
-        sensor_name=sensor.name,
-        dagster_event=event.dagster_event,  # type: ignore[arg-type]
-        dagster_instance=instance,
-        dagster_run=run,
+    final = (
+        DagsterEventType.RUN_SUCCESS
+        if run.status.value == "SUCCESS"
+        else DagsterEventType.RUN_FAILURE
+    )
+    record = instance.get_records_for_run(run_id, of_type=final).records[-1]
+    with build_sensor_context(
+        instance=instance,
+        cursor=str(record.storage_id - 1),
         resources={"database": DatabaseResource(url=db_url), "audio_store": audio_store_resource},
     ) as ctx:
-        sensor(ctx if success else ctx.for_run_failure())
+        session_outcome_sensor(ctx)
+        assert int(ctx.cursor or -1) >= record.storage_id, "the sensor did not read the outcome"
 
 
 def status_of(db_url: str, session_id: str) -> tuple[SessionStatus, str | None]:

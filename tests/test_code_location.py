@@ -43,8 +43,7 @@ def test_definitions_expose_the_session_pipeline() -> None:
     sensors = {s.name for s in repo.sensor_defs}
     assert {
         "session_intake_sensor",
-        "session_done_sensor",
-        "session_failed_sensor",
+        "session_outcome_sensor",
         "stuck_session_sensor",
     } <= sensors
 

@@ -17,7 +17,7 @@ from dagster import (
 from pydantic import Field
 
 from speaking_pipeline.analysis.base import Analyzer
-from speaking_pipeline.config import Settings
+from speaking_pipeline.config import Settings, get_settings
 from speaking_pipeline.db.repository import Repository
 from speaking_pipeline.providers import (
     build_analyzer,
@@ -41,19 +41,31 @@ class DatabaseResource(ConfigurableResource):  # type: ignore[type-arg]
         return Repository(self.url)
 
 
+# The outcome sensor takes the audio store, so Dagster builds it on every evaluation (each
+# second), whether or not a session failed: reading the settings from the environment was
+# a third of an idle evaluation's CPU, and an S3 store is a new boto3 client. One store per
+# settings object of the process (tests clear `get_settings` when they change the env).
+_store: tuple[Settings, AudioStore] | None = None
+
+
 @resource(description="The audio store STORAGE_BACKEND selects (local files or S3/R2).")
 def audio_store_resource(_: InitResourceContext) -> AudioStore:
-    return build_audio_store(Settings())
+    global _store
+    settings = get_settings()
+    if _store is None or _store[0] is not settings:
+        # Two threads may both build one here; either store is as good as the other.
+        _store = (settings, build_audio_store(settings))
+    return _store[1]
 
 
 @resource(description="The transcriber TRANSCRIBER selects (local Whisper or OpenAI).")
 def transcriber_resource(_: InitResourceContext) -> Transcriber:
-    return build_transcriber(Settings())
+    return build_transcriber(get_settings())
 
 
 @resource(description="The analyzer ANALYZER selects (heuristic, Anthropic or OpenAI).")
 def analyzer_resource(_: InitResourceContext) -> Analyzer:
-    return build_analyzer(Settings())
+    return build_analyzer(get_settings())
 
 
 def session_resources() -> dict[str, DatabaseResource | ResourceDefinition]:

@@ -96,7 +96,7 @@ def instance_config(
             "free_slots_after_run_end_seconds": FREE_SLOTS_AFTER_RUN_END_SECS,
         },
         "sensors": {"use_threads": True, "num_workers": 4},
-        # The status sensors tick every second and the intake backstop every two: Dagster
+        # The outcome sensor ticks every second and the intake backstop every five: Dagster
         # keeps skipped ticks 7 days by default (about 1.5 million rows of `job_ticks`),
         # and deletes the expired ones on every tick. One day is enough to read a sensor's
         # recent history in the UI; ticks that did something are kept for ever.
