@@ -623,7 +623,7 @@ class Repository:
 
     def record_delivery_failure(self, session_id: str, message: str) -> bool:
         """Fail the session the queue gave up on, unless its request got through after all
-        (then a run owns it and the run-status sensors decide)."""
+        (then a run owns it and the outcome sensor decides)."""
         with self._tx() as db:
             session = db.get(SpeakingSession, session_id, with_for_update=True)
             if session is None or session.processing_requested_at is not None:

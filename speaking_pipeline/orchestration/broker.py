@@ -9,7 +9,8 @@ from typing import Any
 
 from kombu.transport.sqlalchemy import Channel as SQLAlchemyChannel
 from kombu.transport.sqlalchemy import Transport as SQLAlchemyTransport
-from sqlalchemy import delete, select, true
+
+from speaking_pipeline.db.broker_queue import sweep_delivered, take_oldest
 
 
 class PostgresChannel(SQLAlchemyChannel):  # type: ignore[misc]
@@ -19,8 +20,7 @@ class PostgresChannel(SQLAlchemyChannel):  # type: ignore[misc]
     three statements ten times a second per worker (a share of the idle stack's CPU), and
     every delivered message stays in `kombu_message` for ever. A delivered message is only
     in the consumer's memory from then on either way (kombu restores unacked ones by
-    publishing them again, never from the row), so deleting it changes nothing else.
-    SKIP LOCKED lets workers on several machines poll at once without queueing on a lock."""
+    publishing them again, never from the row), so deleting it changes nothing else."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]
@@ -39,26 +39,15 @@ class PostgresChannel(SQLAlchemyChannel):  # type: ignore[misc]
         try:
             if not self._swept:
                 # What kombu's own `_get` left behind before this transport was used.
-                session.execute(delete(messages).where(messages.c.visible.is_(False)))
+                sweep_delivered(session, messages)
                 self._swept = True
-            oldest = (
-                select(messages.c.id)
-                .where(messages.c.queue_id == self._queue_id(queue))
-                .where(messages.c.visible == true())
-                .order_by(messages.c.timestamp, messages.c.id)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-                .scalar_subquery()
-            )
-            row = session.execute(
-                delete(messages).where(messages.c.id == oldest).returning(messages.c.payload)
-            ).first()
+            payload = take_oldest(session, messages, self._queue_id(queue))
         finally:
             session.commit()
-        if row is None:
+        if payload is None:
             raise Empty()
         # kombu stores the payload as JSON text (its `_put`: json.dumps into a Text column).
-        return json.loads(row.payload)
+        return json.loads(payload)
 
 
 class PostgresTransport(SQLAlchemyTransport):  # type: ignore[misc]

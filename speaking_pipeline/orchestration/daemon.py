@@ -9,7 +9,7 @@ from dagster._daemon.cli import main as dagster_daemon_main
 
 # Dagster's sensor daemon sleeps until 5 s have passed since the start of each loop,
 # whatever a sensor's `minimum_interval_seconds` says, and no setting changes it (the
-# constant is read on every loop). The DONE and FAILED sensors are what a learner waits on
+# constant is read on every loop). The outcome sensor (DONE, FAILED) is what a learner waits on
 # after the run has ended, so a 5 s loop is on average 2.5 s of every session's wait.
 # Sensors keep their own minimum intervals; only the ones due are evaluated each loop.
 # Half a second, not 1: a 1 s sensor is due again only after 1 s has fully passed, so a

@@ -141,10 +141,6 @@ def prepare_dagster_home(dagster_home: Path, dagster_db_url: str) -> Path:
     (dagster_home / "dagster.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     os.environ["DAGSTER_HOME"] = str(dagster_home)
     os.environ[DAGSTER_PG_URL_ENV] = pg_url
-    # Run-status sensors handle 5 finished runs per tick by default: with a burst of uploads
-    # finishing together, DONE/FAILED would lag by minutes. These raise the batch.
-    os.environ.setdefault("DAGSTER_RUN_STATUS_SENSOR_PROCESS_LIMIT", "100")
-    os.environ.setdefault("DAGSTER_RUN_STATUS_SENSOR_FETCH_LIMIT", "200")
     return dagster_home
 
 

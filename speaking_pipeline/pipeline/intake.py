@@ -61,7 +61,7 @@ def request_processing(
 
 def record_delivery_failure(repo: Repository, store: AudioStore, session_id: str) -> bool:
     """The queue gave up: fail the session and delete its audio, unless its request got
-    through after all (then a run owns it and the run-status sensors decide)."""
+    through after all (then a run owns it and the outcome sensor decides)."""
     failed = repo.record_delivery_failure(session_id, learner_message(Reason.DELIVERY_FAILED))
     delete_ended_audio(repo, store, session_id)
     return failed

@@ -185,8 +185,9 @@ OUTCOME_EVENTS: tuple[RunStatusChangeEventType, ...] = (
     DagsterEventType.RUN_SUCCESS,
     DagsterEventType.RUN_FAILURE,
 )
-# Outcomes read per evaluation and event type; more wait for the next evaluation.
-OUTCOME_FETCH_LIMIT = 25
+# Outcomes read per evaluation and event type; more wait for the next evaluation. Dagster's
+# run-status sensors take 5 by default, so a burst finishing together waited minutes.
+OUTCOME_FETCH_LIMIT = 100
 
 
 def _outcomes_after(instance: DagsterInstance, after: int) -> list[EventLogRecord]:
