@@ -266,7 +266,8 @@ def session_outcome_sensor(
                 _mark_done(database, run)
             else:
                 _mark_failed(context, database, audio_store, run, event)
-        # Moved per record: the moves are idempotent, but a later error need not redo these.
+        # If the evaluation fails further on, Dagster keeps the cursor it had: the next one
+        # moves these sessions again, which changes nothing (the moves are idempotent).
         context.update_cursor(str(record.storage_id))
     return SkipReason(f"{len(records)} run outcome(s) recorded" if records else "no run ended")
 
