@@ -50,8 +50,6 @@ def test_messages_come_back_in_order_and_leave_no_row(
     assert got == [0, 1, 2, 3, 4]
     # kombu's own transport keeps every delivered message (visible = false) for ever.
     assert _rows(broker_url) == {}
-    with pytest.raises(queue.Empty):
-        queue.get(timeout=0.5)
     queue.close()
 
 
