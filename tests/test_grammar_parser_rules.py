@@ -402,3 +402,41 @@ def test_new_article_patterns_are_found_and_fixed(text: str, said: str, fix: str
 )
 def test_new_article_look_alikes_are_left_alone(text: str) -> None:
     assert found("grammar.article_omission", text) == []
+
+
+AGREEMENT_PATTERNS = [
+    # After a modal the verb is bare whatever the subject.
+    ("It is simple and it can gives a lot of pleasure.", "can gives", "can give"),
+    ("She will also makes a cake for us.", "will also makes", "will also make"),
+    # A bare second verb shares the first one's subject; the parse tags it VB.
+    ("Every citizen owns a car and use it every day.", "use", "uses"),
+    ("My sister reads books and watch films at night.", "watch", "watches"),
+    # With no other verb in the sentence, the parse reads "like" as a preposition.
+    ("My brother like football.", "brother like", "brother likes"),
+    ("She like dogs.", "She like", "She likes"),
+]
+
+
+@pytest.mark.parametrize(("text", "said", "fix"), AGREEMENT_PATTERNS)
+def test_new_agreement_patterns_are_found_and_fixed(text: str, said: str, fix: str) -> None:
+    hits = found("grammar.subject_verb_agreement", text)
+    assert any(said in q and c and fix in c for q, c in hits), hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He wants to stay and help.",
+        "She can swim and she runs fast.",
+        "He looks like his father.",
+        "Like my brother, I love football.",
+        "My friends like football and play it.",
+        "I work and study at home.",
+        "A house like mine.",
+        "It like a dream.",
+        "The best food like pizza.",
+        "He reads, writes and counts well.",
+    ],
+)
+def test_new_agreement_look_alikes_are_left_alone(text: str) -> None:
+    assert found("grammar.subject_verb_agreement", text) == []

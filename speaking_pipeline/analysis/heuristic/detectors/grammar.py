@@ -366,7 +366,7 @@ def _agreeing_form(verb: P, number: str) -> str | None:
 
 
 def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
-    found: list[Candidate] = []
+    found: list[Candidate] = _modal_third_person(sent) + _verbless_like(sent)
     for verb in sent:
         if verb.tag_ not in ("VBZ", "VBP", "VB", "VBD") or verb.text.startswith("'"):
             continue
@@ -386,13 +386,15 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         borrowed = subject is None
         # "he works and live ...", "my cousins cook and washes up": the second verb shares
         # the first one's subject.
+        # The parse tags a bare second verb VB as often as VBP ("owns a car and use it").
         shares_subject = (
             verb.dep_ == "conj"
             and verb.head.tag_ in ("VBZ", "VBP")
-            and verb.tag_ in ("VBZ", "VBP")
+            and verb.tag_ in ("VBZ", "VBP", "VB")
+            and {verb.head.tag_, verb.tag_} != {"VBP", "VB"}
             and verb.head.tag_ != verb.tag_
         )
-        if subject is None and shares_subject and not _children(verb, "aux", "nsubj", "mark"):
+        if subject is None and shares_subject and _bare_coordinated(verb):
             subject = _subject_of(verb.head)
         if subject is None and verb.lemma_.lower() == "be":
             found += _there_is_plural(verb)
@@ -401,7 +403,7 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             continue
         if not borrowed and _misread_subject(subject, verb):
             continue
-        if verb.tag_ == "VB" and not _plain_finite(verb):
+        if verb.tag_ == "VB" and not (borrowed or _plain_finite(verb)):
             continue
         auxiliary = verb.tag_ in ("VBP", "VB") and verb.dep_ in ("aux", "auxpass")
         if auxiliary and verb.lemma_.lower() not in ("do", "have", "be"):
@@ -433,6 +435,89 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             )
         )
     return found
+
+
+def _bare_coordinated(verb: P) -> bool:
+    """A second verb that has no subject, auxiliary or "to" of its own, linked by "and" or
+    "or" right before it, so it shares the first verb's subject: "he owns a car and use it"
+    (not "he wants to stay and help", not "he likes it, use it")."""
+    if _children(verb, "aux", "auxpass", "nsubj", "nsubjpass", "mark", "expl"):
+        return False
+    before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    return (
+        before is not None
+        and before.lower_ in ("and", "or")
+        and verb.head.i < verb.i
+        and not _children(verb.head, "xcomp", "aux", "auxpass")
+    )
+
+
+def _modal_third_person(sent: Span) -> list[Candidate]:
+    """ "It can gives", "she will makes": after a modal the verb is bare, whatever the
+    subject. The modal may be one adverb away ("can also gives")."""
+    found: list[Candidate] = []
+    for verb in sent:
+        if verb.tag_ != "VBZ" or verb.pos_ != "VERB" or not verb.lower_.endswith("s"):
+            continue
+        modal = next((c for c in _children(verb, "aux") if c.tag_ == "MD" and c.i < verb.i), None)
+        if modal is None or verb.i - modal.i > 2 or not morph.is_known(verb.text):
+            continue
+        if any(t.pos_ != "ADV" for t in verb.doc[modal.i + 1 : verb.i]):
+            continue
+        lemma = verb.lemma_.lower()
+        if not lemma.isalpha() or morph.inflect(lemma, "VBZ") != verb.lower_:
+            continue
+        found.append(
+            Candidate(
+                modal,
+                verb,
+                f"{modal.lower_} + {verb.lower_}",
+                (verb.idx, verb.idx + len(verb.text), _match_case(lemma, verb.text)),
+                lambda t: t.tag_ == "VB",
+            )
+        )
+    return found
+
+
+# "It like a dream" lacks "is", and "a house like mine" is a fragment: only people, and nouns
+# with a possessive ("my brother like"), are read as the subject of a missing "likes".
+_LIKE_SUBJECTS = frozenset({"he", "she"})
+_POSSESSIVES = frozenset({"my", "your", "his", "her", "our", "their"})
+
+
+def _verbless_like(sent: Span) -> list[Candidate]:
+    """ "My brother like football": the parse reads a bare "like" after a singular subject
+    as a preposition when the sentence has no other verb, so the verb-based rule never
+    sees it. Only at the start of a sentence with no verb at all."""
+    if any(t.pos_ in ("VERB", "AUX") for t in sent):
+        return []
+    like = next((t for t in sent if t.lower_ == "like" and t.tag_ == "IN"), None)
+    if like is None or like.i - sent.start > 4 or like.i + 1 >= sent.end:
+        return []
+    subject = like.doc[like.i - 1]
+    words = like.doc[sent.start : like.i]
+    pronoun = subject.lower_ in _LIKE_SUBJECTS and len(words) == 1
+    noun = (
+        subject.tag_ == "NN"
+        and subject.dep_ == "ROOT"
+        and words[0].lower_ in _POSSESSIVES
+        and all(t.dep_ in ("poss", "amod", "compound") for t in words[:-1])
+        and _noun_number(subject) == "3sg"
+    )
+    if not (pronoun or noun):
+        return []
+    obj = like.doc[like.i + 1]
+    if obj.pos_ not in ("NOUN", "PROPN", "PRON", "VERB") and obj.tag_ not in ("DT", "PRP$"):
+        return []
+    return [
+        Candidate(
+            subject,
+            like,
+            f"{subject.lower_} + like",
+            (like.idx, like.idx + len(like.text), _match_case("likes", like.text)),
+            lambda t: t.tag_ == "VBZ",
+        )
+    ]
 
 
 def _there_is_plural(verb: P) -> list[Candidate]:
