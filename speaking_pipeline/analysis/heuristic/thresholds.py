@@ -31,9 +31,9 @@ class CodeRule:
 
 
 CODE_RULES: dict[str, CodeRule] = {
-    "grammar.article_omission": CodeRule(Rule(3, 1.0), MEDIUM),
+    "grammar.article_omission": CodeRule(Rule(2, 0.8), MEDIUM),
     "grammar.subject_verb_agreement": CodeRule(Rule(2, 0.8), HIGH),
-    "grammar.past_tense": CodeRule(Rule(3, 1.0), HIGH),
+    "grammar.past_tense": CodeRule(Rule(2, 1.0), HIGH),
     "grammar.preposition": CodeRule(Rule(2, 0.8), MEDIUM),
     "grammar.plural_countable": CodeRule(Rule(2, 0.8), MEDIUM),
     "vocabulary.filler_words": CodeRule(Rule(3, 1.2), MEDIUM),

@@ -716,7 +716,7 @@ def _past_frames(doc: Doc) -> frozenset[int]:
     open_frame = False
     for sent in doc.parsed.sents:
         words = {t.lower_ for t in sent}
-        if words & _FRAME_CLOSERS or any(t.tag_ == "MD" for t in sent):
+        if words & _FRAME_CLOSERS or any(t.tag_ == "MD" for t in sent) or _this_period(sent):
             open_frame = False
         if _sentence_past_marker(sent):
             open_frame = True
@@ -725,6 +725,20 @@ def _past_frames(doc: Doc) -> frozenset[int]:
     result = frozenset(starts)
     doc.memo["past_frames"] = result
     return result
+
+
+# "This year I'm trying ...": a period of the speaker's present. ("This morning" is often
+# past, so only longer periods count; "every summer" is a habit of the past as often as of
+# now: "When I was a child, every summer we went ...".)
+_PRESENT_PERIODS = lx.words("year week month semester term season")
+
+
+def _this_period(sent: Span) -> bool:
+    doc = sent.doc
+    return any(
+        t.lower_ == "this" and t.i + 1 < sent.end and doc[t.i + 1].lower_ in _PRESENT_PERIODS
+        for t in sent
+    )
 
 
 def _bare_third_person(verb: P) -> bool:
@@ -861,7 +875,26 @@ _PRESENT_MODALS = lx.words("will 'll wo can ca shall may must")
 _NOW_CUES = lx.PRESENT_MARKERS | lx.words("nowadays these future generally recently")
 
 
-_LITERARY = lx.words("novel chapter author plot narrator protagonist reader scene poem satire")
+_LITERARY = lx.words(
+    "novel chapter author plot narrator protagonist reader scene poem satire book film movie"
+)
+# A habit of the speaker's present: "whenever a new colleague joins, I tell them".
+_HABIT_CUES = _NOW_CUES | lx.words("whenever")
+
+
+def _narrator_speaks(clause: P) -> bool:
+    subject = _subject_of(clause)
+    return subject is not None and subject.lower_ in ("i", "we")
+
+
+def _about_a_work(doc: Doc) -> bool:
+    """The transcript speaks of a book or a film, whose content is told in the present."""
+    memo = doc.memo.get("literary")
+    if isinstance(memo, bool):
+        return memo
+    literary = any(t.lemma_.lower() in _LITERARY for t in doc.parsed)
+    doc.memo["literary"] = literary
+    return literary
 
 
 def _tense_counts(sent: Span) -> tuple[int, int]:
@@ -886,7 +919,7 @@ def _narrated(doc: Doc) -> frozenset[int]:
     sents = list(doc.parsed.sents)
     counts = [_tense_counts(s) for s in sents]
     starts: set[int] = set()
-    if any(t.lemma_.lower() in _LITERARY for t in doc.parsed):
+    if _about_a_work(doc):
         # Writing about a book or a film tells its plot in the present, next to facts about
         # its author in the past: the present there is the historic present, not a slip.
         doc.memo["narrated"] = frozenset()
@@ -984,6 +1017,10 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     story = _is_story(doc)
     framed = sent.doc is doc.parsed and sent.start in _past_frames(doc)
     narrated = sent.doc is doc.parsed and sent.start in _narrated(doc)
+    # The time of the story is not the time of a sentence that speaks of now or of a habit,
+    # nor of what a book's author (anyone but the narrator) says in it.
+    now_here = bool({t.lower_ for t in sent} & _HABIT_CUES) or _this_period(sent)
+    literary = sent.doc is doc.parsed and _about_a_work(doc)
     for verb in presents:
         if not morph.is_known(verb.text) or _do_support(verb):
             continue  # a verb with "do" is judged through its "do"
@@ -1014,6 +1051,8 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         elif (
             _personal_subject(clause)
             and not _letter_act(clause)
+            and not now_here
+            and not (literary and not _narrator_speaks(clause))
             and (
                 (past_here >= 2 and len(presents) == 1)
                 or (framed and (main or clause.dep_ == "advcl"))
@@ -1581,7 +1620,7 @@ def _time_span_without_the(noun: P) -> list[Candidate]:
 
 
 def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
-    found: list[Candidate] = []
+    found: list[Candidate] = _fixed_phrase_candidates(sent)
     for token in sent:
         if token.lower_ == "few":
             found += _few_without_a(token)
@@ -1754,6 +1793,60 @@ def _part_without_the(noun: P) -> list[Candidate]:
             lambda t: t.dep_ == "det" and t.lower_ == "the",
         )
     ]
+
+
+# Names of countries said with "the": "in United States", "to USA".
+_THE_COUNTRIES = frozenset({"usa", "uk", "uae", "netherlands", "philippines"})
+_UNITED = frozenset({"states", "kingdom", "arab"})
+# Words before "lot of" that already make it a phrase: "the whole lot of", "a parking lot".
+_LOT_OWNERS = lx.words("a the this that whole entire parking my your his her our their its")
+
+
+def _insert(first: P, last: P, key: str, before: P, article: str) -> Candidate:
+    """A candidate whose fix puts `article` before the word `before`."""
+    opening = before.i == before.sent.start
+    new = (article.capitalize() + " " + before.lower_) if opening else f"{article} {before.text}"
+
+    def expect(t: P) -> bool:
+        return t.lower_ == article
+
+    return Candidate(first, last, key, (before.idx, before.idx + len(before.text), new), expect)
+
+
+def _fixed_phrase_candidates(sent: Span) -> list[Candidate]:
+    """Set phrases whose article learners leave out: "lot of" (a lot of), "on other hand"
+    (on the other hand), "all time" (all the time), "in United States" (the United States).
+    Each is a fixed phrase, so the fix is certain."""
+    found: list[Candidate] = []
+    doc = sent.doc
+    for token in sent:
+        before = doc[token.i - 1] if token.i > sent.start else None
+        after = doc[token.i + 1] if token.i + 1 < sent.end else None
+        low = token.lower_
+        if low == "lot" and after is not None and after.lower_ == "of":
+            if before is None or (before.lower_ not in _LOT_OWNERS and before.pos_ != "ADJ"):
+                found.append(_insert(token, after, "no article: lot of", token, "a"))
+        elif low in ("one", "other") and before is not None and before.lower_ == "on":
+            if after is not None and after.lower_ == "hand":
+                found.append(_insert(before, after, f"no article: on {low} hand", token, "the"))
+        elif low == "all" and after is not None and after.lower_ == "time":
+            beyond = doc[after.i + 1] if after.i + 1 < sent.end else None
+            # "of all time" is right; "at all time" wants "at all times", not an article.
+            if (before is None or before.lower_ not in ("of", "at", "-")) and (
+                beyond is None or (beyond.pos_ not in ("NOUN", "ADJ") and beyond.text != "-")
+            ):
+                found.append(_insert(token, after, "no article: all time", after, "the"))
+        elif before is not None and before.pos_ == "ADP" and before.lower_ != "of":
+            name = (low in _THE_COUNTRIES and token.text.isupper()) or low == "netherlands"
+            united = (
+                low == "united"
+                and after is not None
+                and after.lower_ in _UNITED
+                and after.dep_ != "compound"  # "United States universities": a modifier
+            )
+            if (name and token.dep_ != "compound") or united:
+                found.append(_insert(before, token, f"no article: {low}", token, "the"))
+    return found
 
 
 def _such_without_a(such: P) -> list[Candidate]:
