@@ -496,3 +496,24 @@ def test_two_slips_of_one_kind_are_a_recurring_pattern() -> None:
     analysis, metadata = analyze_doc(text)
     codes = {i.code for i in analysis.insights}
     assert {"grammar.article_omission", "grammar.past_tense"} <= codes, metadata["patterns"]
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        ("I was in the beach all day.", "in the beach", "on the beach"),
+        ("He was on his way to home.", "way to home", "way home"),
+        ("In the end of the film, she dies.", "In the end of", "at the end of"),
+        ("I read a book in the bus.", "in the bus", "on the bus"),
+    ],
+)
+def test_new_fixed_preposition_phrases(text: str, said: str, fix: str) -> None:
+    hits = found("grammar.preposition", text)
+    assert (said, fix) in hits, hits
+
+
+@pytest.mark.parametrize(
+    "text", ["In the end, we won.", "We came home by bus.", "The way to the beach is long."]
+)
+def test_fixed_preposition_look_alikes_are_left_alone(text: str) -> None:
+    assert found("grammar.preposition", text) == []

@@ -2386,6 +2386,19 @@ _FIXED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("come", "to", "here"), "come here"),
     (("came", "to", "here"), "came here"),
     (("return", "back"), "return"),
+    (("return", "to", "home"), "return home"),
+    (("returned", "to", "home"), "returned home"),
+    (("returning", "to", "home"), "returning home"),
+    (("going", "to", "home"), "going home"),
+    (("coming", "to", "home"), "coming home"),
+    (("way", "to", "home"), "way home"),
+    (("get", "to", "home"), "get home"),
+    (("got", "to", "home"), "got home"),
+    (("in", "the", "beach"), "on the beach"),
+    (("in", "the", "end", "of"), "at the end of"),
+    (("in", "the", "bus"), "on the bus"),
+    (("in", "the", "train"), "on the train"),
+    (("in", "the", "plane"), "on the plane"),
 )
 _DAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 _PERIODS = frozenset(
