@@ -467,15 +467,7 @@ def _modal_third_person(sent: Span) -> list[Candidate]:
         lemma = verb.lemma_.lower()
         if not lemma.isalpha() or morph.inflect(lemma, "VBZ") != verb.lower_:
             continue
-        found.append(
-            Candidate(
-                modal,
-                verb,
-                f"{modal.lower_} + {verb.lower_}",
-                (verb.idx, verb.idx + len(verb.text), _match_case(lemma, verb.text)),
-                lambda t: t.tag_ == "VB",
-            )
-        )
+        found.append(_replace(modal, verb, f"{modal.lower_} + {verb.lower_}", verb, lemma, "VB"))
     return found
 
 
@@ -509,15 +501,7 @@ def _verbless_like(sent: Span) -> list[Candidate]:
     obj = like.doc[like.i + 1]
     if obj.pos_ not in ("NOUN", "PROPN", "PRON", "VERB") and obj.tag_ not in ("DT", "PRP$"):
         return []
-    return [
-        Candidate(
-            subject,
-            like,
-            f"{subject.lower_} + like",
-            (like.idx, like.idx + len(like.text), _match_case("likes", like.text)),
-            lambda t: t.tag_ == "VBZ",
-        )
-    ]
+    return [_replace(subject, like, f"{subject.lower_} + like", like, "likes", "VBZ")]
 
 
 def _there_is_plural(verb: P) -> list[Candidate]:
