@@ -387,13 +387,7 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         # "he works and live ...", "my cousins cook and washes up": the second verb shares
         # the first one's subject.
         # The parse tags a bare second verb VB as often as VBP ("owns a car and use it").
-        shares_subject = (
-            verb.dep_ == "conj"
-            and verb.head.tag_ in ("VBZ", "VBP")
-            and verb.tag_ in ("VBZ", "VBP", "VB")
-            and {verb.head.tag_, verb.tag_} != {"VBP", "VB"}
-            and verb.head.tag_ != verb.tag_
-        )
+        shares_subject = verb.dep_ == "conj" and (verb.head.tag_, verb.tag_) in _DISAGREEING_PAIR
         if subject is None and shares_subject and _bare_coordinated(verb):
             subject = _subject_of(verb.head)
         if subject is None and verb.lemma_.lower() == "be":
@@ -435,6 +429,10 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             )
         )
     return found
+
+
+# (first verb, second verb) tags that disagree when the second shares the first's subject.
+_DISAGREEING_PAIR = frozenset({("VBZ", "VBP"), ("VBZ", "VB"), ("VBP", "VBZ")})
 
 
 def _bare_coordinated(verb: P) -> bool:
@@ -972,9 +970,7 @@ def _narrated_clause(clause: P, past_here: int, stative: bool, embedded: bool) -
 
 def _letter_act(clause: P) -> bool:
     """The writer's own present act or skill ("I attach my CV", "I speak German")."""
-    subject = _subject_of(clause)
-    narrator = subject is not None and subject.lower_ in ("i", "we")
-    return narrator and clause.lemma_.lower() in _LETTER_VERBS
+    return _narrator_speaks(clause) and clause.lemma_.lower() in _LETTER_VERBS
 
 
 # What a letter does as it is written: "I attach my CV", "I enclose", "I hope".
