@@ -1455,8 +1455,13 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     definite = lemma in _UNIQUE or any(
         a.tag_ == "JJS" or a.lower_ in _DEFINITE_ADJECTIVES for a in _children(noun, "amod")
     )
-    if not (known or definite) and lemma not in _countable_here(doc):
-        return False
+    if not (known or definite):
+        if lemma not in _countable_here(doc):
+            return False
+        if noun.dep_ == "pobj" and not _children(noun, "amod"):
+            # Countable only by the transcript's own plurals: after a preposition the same
+            # idiom risk as above ("money to charity" beside "charities", "full of hope").
+            return False
     if noun.text[:1].isupper() and noun.i != noun.sent.start:
         return False
     for child in noun.children:
@@ -1599,6 +1604,45 @@ def _time_span_without_the(noun: P) -> list[Candidate]:
     ]
 
 
+# Nouns said bare before "of": "lots of", "part of", "lack of", "plenty of".
+_BARE_BEFORE_OF = lx.words(
+    """
+    lot lots plenty part kind sort type lack use care advantage fun sight track account
+    means spite terms case front top behalf charge favour favor instead because rest most
+    all none each one both half majority minority number couple variety range bit piece
+    """
+)
+# "take care of", "make use of", "lose sight of": the verb and the bare noun are one idiom.
+_OF_IDIOM_VERBS = lx.words("take took taken taking make made making lose lost keep kept get got")
+
+
+def _the_before_of(noun: P) -> list[Candidate]:
+    """ "find meaning of any word", "elevation of the water rises": a singular noun made
+    particular by an "of" phrase needs an article as a subject or object."""
+    if noun.tag_ != "NN" or noun.dep_ not in ("dobj", "nsubj", "nsubjpass") or not _of_phrase(noun):
+        return []
+    lemma = noun.lemma_.lower()
+    if lemma in _BARE_BEFORE_OF or lemma in lx.OF_BARE_OK or not noun.is_alpha:
+        return []
+    if noun.i == noun.sent.start or noun.text[:1].isupper():
+        return []  # headlines and names, as for the other bare nouns
+    if noun.dep_ == "dobj" and noun.head.lower_ in _OF_IDIOM_VERBS:
+        return []
+    if any(c.dep_ not in ("prep", "punct") for c in noun.children if c.i < noun.i):
+        return []  # any modifier or determiner: "its use of", "public awareness of"
+    before = noun.doc[noun.i - 1]
+    if before.tag_ in _DET_TAGS or before.lower_ in _QUANTIFIER_WORDS or before.pos_ == "ADJ":
+        return []
+    of = noun.doc[noun.i + 1]
+    owner = next((c for c in of.children if c.dep_ == "pobj"), None)
+    if owner is None or lemma in _PRONOUN_NOUNS:
+        return []
+    if not any(c.dep_ in ("det", "poss") for c in owner.children) and owner.tag_ != "NN":
+        return []  # "awareness of risks", "legalization of drugs": said of things in general
+    # Mostly "the", but "a glass of water", "an understanding of": the pattern is named only.
+    return [Candidate(noun, of, f"no article: {noun.lower_} of", note=None, confident=False)]
+
+
 def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     found: list[Candidate] = _fixed_phrase_candidates(sent)
     for token in sent:
@@ -1627,6 +1671,7 @@ def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             found += part
             continue
         if not _needs_determiner(doc, token):
+            found += _the_before_of(token)
             continue
         first = token.left_edge if token.left_edge.i >= sent.start else token
         while first.i < token.i and first.dep_ in ("punct", "cc", "prep"):
