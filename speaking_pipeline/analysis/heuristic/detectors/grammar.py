@@ -1604,19 +1604,18 @@ def _time_span_without_the(noun: P) -> list[Candidate]:
     ]
 
 
-# Nouns said bare before "of": "lots of", "part of", "lack of", "plenty of".
+# Beyond lx.OF_BARE_OK, nouns said bare before "of": "use of", "half of", "in charge of".
 _BARE_BEFORE_OF = lx.words(
     """
-    lot lots plenty part kind sort type lack use care advantage fun sight track account
-    means spite terms case front top behalf charge favour favor instead because rest most
-    all none each one both half majority minority number couple variety range bit piece
+    use care advantage fun sight track account charge favour favor half majority minority
+    number couple range
     """
 )
 # "take care of", "make use of", "lose sight of": the verb and the bare noun are one idiom.
 _OF_IDIOM_VERBS = lx.words("take took taken taking make made making lose lost keep kept get got")
 
 
-def _the_before_of(noun: P) -> list[Candidate]:
+def _bare_before_of_phrase(noun: P) -> list[Candidate]:
     """ "find meaning of any word", "elevation of the water rises": a singular noun made
     particular by an "of" phrase needs an article as a subject or object."""
     if noun.tag_ != "NN" or noun.dep_ not in ("dobj", "nsubj", "nsubjpass") or not _of_phrase(noun):
@@ -1671,7 +1670,7 @@ def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             found += part
             continue
         if not _needs_determiner(doc, token):
-            found += _the_before_of(token)
+            found += _bare_before_of_phrase(token)
             continue
         first = token.left_edge if token.left_edge.i >= sent.start else token
         while first.i < token.i and first.dep_ in ("punct", "cc", "prep"):
