@@ -1404,6 +1404,9 @@ _MORE_IDIOMS = frozenset(
         ("in", "future"),
     }
 )
+_INSTRUMENTS = lx.words(
+    "piano guitar violin cello flute drums drum trumpet saxophone clarinet harp keyboard bass"
+)
 _DEFINITE_ADJECTIVES = lx.words("same only first last next best worst main following whole")
 
 
@@ -1464,20 +1467,8 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
             return False
     if noun.text[:1].isupper() and noun.i != noun.sent.start:
         return False
-    for child in noun.children:
-        if child.dep_ in ("det", "poss", "nummod", "predet", "case", "nmod"):
-            return False
-        if child.dep_ == "compound" and child.tag_ not in ("NN", "NNS"):
-            return False
-        if child.lower_ in _QUANTIFIER_WORDS:
-            return False
-    # Words before the noun phrase that belong to it but were attached elsewhere.
-    left = noun.left_edge
-    for token in noun.doc[max(noun.sent.start, left.i - 1) : noun.i]:
-        if token.tag_ in _DET_TAGS or token.lower_ in _QUANTIFIER_WORDS:
-            return False
-        if token.lower_ == "'s" and token.tag_ != "VBZ":
-            return False  # a possessive; "that's reason why" is the verb
+    if _determined(noun):
+        return False
     after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
     if after is not None and (after.tag_ in ("CD", "POS", "NNP") or after.lower_ in ("'s", "-")):
         return False  # "room 5", "the doctor's", "bus-stop"
@@ -1487,6 +1478,8 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
         noun.lower_,
     ) in _MORE_IDIOMS:
         return False  # "take place", "in addition"
+    if noun.dep_ == "dobj" and head.lemma_.lower() == "play" and lemma in _INSTRUMENTS:
+        return False  # "play piano": usual in American English beside "play the piano"
     if noun.lemma_.lower() in _TIME_UNITS and any(
         a.lower_ in ("last", "next", "this") for a in noun.children
     ):
@@ -1511,6 +1504,82 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     # Headline-like openings and names are too often misread; a noun that is one of a kind
     # ("Environment is ...", "Atmosphere is ...") needs "the" there too.
     return not (noun.dep_ == "nsubj" and noun.i == noun.sent.start and lemma not in _UNIQUE)
+
+
+def _determined(noun: P) -> bool:
+    """The noun has a determiner, a possessive, a number or a quantifier, or a name as its
+    modifier ("Minera manager")."""
+    for child in noun.children:
+        if child.dep_ in ("det", "poss", "nummod", "predet", "case", "nmod"):
+            return True
+        if child.dep_ == "compound" and child.tag_ not in ("NN", "NNS"):
+            return True
+        if child.lower_ in _QUANTIFIER_WORDS:
+            return True
+    # Words before the noun phrase that belong to it but were attached elsewhere.
+    left = noun.left_edge
+    for token in noun.doc[max(noun.sent.start, left.i - 1) : noun.i]:
+        if token.tag_ in _DET_TAGS or token.lower_ in _QUANTIFIER_WORDS:
+            return True
+        if token.lower_ == "'s" and token.tag_ != "VBZ":
+            return True  # a possessive; "that's reason why" is the verb
+    return False
+
+
+# "time" is countable after these: "a long time", "a hard time", "a great time".
+_ONE_TIME = lx.words(
+    "long short good great hard tough difficult wonderful nice lovely bad terrible fantastic"
+    " amazing rough"
+)
+
+
+# "a foreign language": one language among many, the object of speaking or learning it.
+_ONE_LANGUAGE = lx.words("foreign second new different")
+_LANGUAGE_VERBS = lx.words("speak learn know study teach master")
+
+
+def _set_phrase_without_article(noun: P) -> list[Candidate]:
+    """ "for long time", "it has future", "speak foreign language", "learn about past": set
+    phrases of nouns otherwise used both ways (so the general rule leaves them alone), where
+    only one article fits."""
+    # "about past from photos": the tagger reads a "past" with a phrase after it as an adverb.
+    past = noun.lower_ == "past" and noun.dep_ == "pobj" and noun.tag_ in ("NN", "RB")
+    if not (noun.tag_ == "NN" or past) or noun.dep_ == "compound" or not noun.is_lower:
+        return []
+    if _determined(noun):
+        return []
+    doc = noun.doc
+    after = doc[noun.i + 1] if noun.i + 1 < noun.sent.end else None
+    article = "a"
+    if noun.lower_ == "past":
+        if not past or any(c.dep_ not in ("punct", "prep") for c in noun.children):
+            return []
+        article = "the"
+    elif noun.lower_ == "language":
+        adjectives = {a.lower_ for a in _children(noun, "amod")}
+        if not adjectives & _ONE_LANGUAGE or noun.dep_ != "dobj":
+            return []
+        if noun.head.lemma_.lower() not in _LANGUAGE_VERBS:
+            return []
+    elif noun.lower_ == "time":
+        adjectives = {a.lower_ for a in _children(noun, "amod")}
+        if not adjectives & _ONE_TIME:
+            return []
+        if after is not None and (after.lower_ in ("no", "-") or after.pos_ in ("NOUN", "PROPN")):
+            return []  # "long time no see", "long time friend"
+        if noun.dep_ == "pobj" and noun.head.lower_ == "in":
+            return []  # "in good time", "in short time" are said without it
+    elif noun.lower_ == "future":
+        if noun.dep_ != "dobj" or noun.head.lemma_.lower() != "have":
+            return []
+    else:
+        return []
+    first = noun.left_edge if noun.left_edge.i >= noun.sent.start else noun
+    start = noun.head if noun.head.i == first.i - 1 else first
+    key = f"no article: {noun.lower_}"
+    if article == "a":
+        article = indefinite_article(first.text)
+    return [_insert(start, noun, key, first, article)]
 
 
 def _article_for(noun: P) -> str | None:
@@ -1623,6 +1692,8 @@ def _bare_before_of_phrase(noun: P) -> list[Candidate]:
     lemma = noun.lemma_.lower()
     if lemma in _BARE_BEFORE_OF or lemma in lx.OF_BARE_OK or not noun.is_alpha:
         return []
+    if lemma.endswith("ness"):
+        return []  # qualities are mostly uncountable: "awareness of the risk", "kindness of"
     if noun.i == noun.sent.start or noun.text[:1].isupper():
         return []  # headlines and names, as for the other bare nouns
     if noun.dep_ == "dobj" and noun.head.lower_ in _OF_IDIOM_VERBS:
@@ -1670,7 +1741,7 @@ def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             found += part
             continue
         if not _needs_determiner(doc, token):
-            found += _bare_before_of_phrase(token)
+            found += _bare_before_of_phrase(token) or _set_phrase_without_article(token)
             continue
         first = token.left_edge if token.left_edge.i >= sent.start else token
         while first.i < token.i and first.dep_ in ("punct", "cc", "prep"):
