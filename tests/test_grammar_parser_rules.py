@@ -600,3 +600,33 @@ def test_set_phrases_of_nouns_used_both_ways_want_their_article(
 )
 def test_look_alikes_of_the_set_phrases_are_left_alone(text: str) -> None:
     assert found("grammar.article_omission", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        ("When Tom came home he saw he aunt crying in the kitchen.", "he aunt", "his aunt"),
+        ("She told me that she sister was ill.", "she sister", "her sister"),
+        ("In me opinion, trains are better than buses.", "me opinion", "my opinion"),
+        ("I think books are better than them film versions.", "them film", "their film"),
+    ],
+)
+def test_a_pronoun_before_a_noun_wants_its_possessive(text: str, said: str, fix: str) -> None:
+    hits = found("grammar.article_omission", text)
+    assert (said, fix) in hits, hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Everyone should know what he or she is doing.",
+        "They all came to the party.",
+        "We students must work hard.",
+        "He cooks and she cleans every day.",
+        "For me money is not important.",
+        "Are they such a good thing after all?",
+        "They books were old.",  # "books" can be a verb: left to the other rules
+    ],
+)
+def test_pronoun_look_alikes_are_left_alone(text: str) -> None:
+    assert found("grammar.article_omission", text) == []

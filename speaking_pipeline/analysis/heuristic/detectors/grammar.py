@@ -1523,6 +1523,8 @@ def _determined(noun: P) -> bool:
             return True
         if token.lower_ == "'s" and token.tag_ != "VBZ":
             return True  # a possessive; "that's reason why" is the verb
+        if token.i == left.i - 1 and token.lower_ in _SUBJECT_PRONOUNS:
+            return True  # "she mother": a possessive slip, reported as such
     return False
 
 
@@ -1780,7 +1782,18 @@ def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
 
 # Object and possessive pronouns used where a determiner belongs: "for you letter", "of them
 # parents", "yours car".
-_POSSESSIVE_FOR = {"you": "your", "them": "their", "yours": "your", "theirs": "their"}
+_POSSESSIVE_FOR = {
+    "you": "your",
+    "them": "their",
+    "me": "my",
+    "yours": "your",
+    "theirs": "their",
+    # A subject pronoun cannot stand before a noun at all: "saw he aunt", "they books".
+    "he": "his",
+    "she": "her",
+    "they": "their",
+}
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})
 # Words after "for you", "with them" that are not a noun it could own.
 _NOT_OWNED = lx.words(
     """
@@ -1800,12 +1813,22 @@ def _pronoun_for_possessive(pronoun: P) -> list[Candidate]:
     lemma = noun.lemma_.lower()
     if lemma in _TIME_UNITS or lemma in lx.PAST_MARKER_UNITS or lemma in _PERIODS:
         return []  # "for you today", "with them last week"
-    if pronoun.lower_ in ("you", "them"):
+    if pronoun.lower_ in _SUBJECT_PRONOUNS:
+        # Read from the word, not its tag: the parser makes "aunt" a verb in "saw he aunt".
+        # Only a word that can be nothing but a noun: "he cooks", "they house guests" not.
+        if noun.pos_ not in ("NOUN", "VERB") or set(morph.lemmas(noun.lower_)) != {"NOUN"}:
+            return []  # the lexicon also has "or" and "such" as nouns: "he or she"
+    elif pronoun.lower_ in ("you", "them", "me"):
         # After a preposition the pronoun is its object, so a noun right after it is owned:
-        # "for you letter". After a verb it may be a first object ("give them money").
-        if before.tag_ != "IN" or before.lower_ in ("than", "like", "as", "that", "if"):
+        # "for you letter", "than them film versions". After a verb it may be a first object
+        # ("give them money").
+        if before.tag_ != "IN" or before.lower_ in ("like", "as", "that", "if"):
             return []
-        if noun.tag_ not in ("NN", "NNS") or not _countable(lemma):
+        if noun.tag_ not in ("NN", "NNS"):
+            return []
+        # "me" has no such reading to fear ("in me opinion"); "you" and "them" keep to count
+        # nouns, where "for you information" cannot be a slip of "for your".
+        if pronoun.lower_ != "me" and not _countable(lemma):
             return []
         nxt = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
         if nxt is not None and nxt.tag_ in ("VBZ", "VBP", "VBD", "MD"):
