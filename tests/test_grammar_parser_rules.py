@@ -630,3 +630,34 @@ def test_a_pronoun_before_a_noun_wants_its_possessive(text: str, said: str, fix:
 )
 def test_pronoun_look_alikes_are_left_alone(text: str) -> None:
     assert found("grammar.article_omission", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        # "thing" is listed as countable and uncountable; its regular plural shows the number.
+        (
+            "It lets people do other things which is impossible when driving.",
+            "which is",
+            "which are",
+        ),
+        # An amount has no number of its own: the relative agrees with "people".
+        ("There are a lot of people that doesn't like spicy food.", "that doesn't", "that don't"),
+    ],
+)
+def test_a_relative_agrees_with_a_plural_antecedent(text: str, said: str, fix: str) -> None:
+    hits = found("grammar.subject_verb_agreement", text)
+    assert (said, fix) in hits, hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He ignores my messages, which is annoying.",
+        "The noise from cars which is loud keeps me awake.",
+        # A run-on: "that is because" opens a new sentence.
+        "We should do some exercises that is because we need to relax.",
+    ],
+)
+def test_relative_look_alikes_are_left_alone(text: str) -> None:
+    assert found("grammar.subject_verb_agreement", text) == []

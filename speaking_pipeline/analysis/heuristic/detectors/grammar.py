@@ -234,6 +234,10 @@ _AMOUNTS = lx.words("lot number couple")
 _PARTITIVES = lx.words("third quarter fifth tenth dozen proportion percentage share")
 
 
+# "That is because", "that's why": a demonstrative opening a sentence a run-on glued on.
+_THAT_IS_OPENERS = lx.words("because why how what when where ,")
+
+
 def _antecedent_number(pronoun: P, verb: P) -> str | None:
     """The number of a relative pronoun's antecedent, when the antecedent shows it without
     doubt ("everyone who", "people that", "a person who"); otherwise None."""
@@ -243,8 +247,14 @@ def _antecedent_number(pronoun: P, verb: P) -> str | None:
     antecedent = clause.head
     if antecedent.i >= pronoun.i or antecedent.i < pronoun.i - 3:
         return None  # "the mother of the children who ...": too far to be sure
-    if antecedent.dep_ == "pobj" and pronoun.lower_ != "who":
-        return None  # "the noise from cars which is ...": "which" may go with the first noun
+    after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if pronoun.lower_ == "that" and after is not None and after.lower_ in _THAT_IS_OPENERS:
+        return None  # "... some exercises that is because ...": a new sentence left unstopped
+    counted = antecedent.head.lower_ == "of" and antecedent.head.head.lemma_.lower() in _AMOUNTS
+    if antecedent.dep_ == "pobj" and pronoun.lower_ != "who" and not counted:
+        # "the noise from cars which is ...": "which" may go with the first noun; not after
+        # an amount, which has no number of its own ("a lot of people that doesn't").
+        return None
     low = antecedent.lower_
     if low in _IRREGULAR_PLURALS or low == "those":
         return "pl"
@@ -254,7 +264,10 @@ def _antecedent_number(pronoun: P, verb: P) -> str | None:
         if low in _EITHER_NUMBER or antecedent.lemma_.lower() in _EITHER_NUMBER:
             return None
         regular = antecedent.lower_ != antecedent.lemma_.lower() and low.endswith("s")
-        if antecedent.tag_ == "NNS" and regular and _countable(antecedent.lemma_.lower()):
+        lemma = antecedent.lemma_.lower()
+        # A regular plural shows its number whatever the lexicon says of the singular: "other
+        # things which is" ("thing" is listed both ways, like "time").
+        if antecedent.tag_ == "NNS" and regular and lemma not in lx.UNCOUNTABLE_NOUNS:
             return "pl"
         if antecedent.tag_ == "NN" and _countable(low) and not low.endswith("s"):
             return "3sg"
