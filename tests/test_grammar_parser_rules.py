@@ -661,3 +661,14 @@ def test_a_relative_agrees_with_a_plural_antecedent(text: str, said: str, fix: s
 )
 def test_relative_look_alikes_are_left_alone(text: str) -> None:
     assert found("grammar.subject_verb_agreement", text) == []
+
+
+def test_a_sentence_told_in_the_present_inside_a_past_frame_is_read_for_agreement() -> None:
+    # The frame opened by "Last year" is still open, but this sentence speaks of now: "who
+    # want" is an agreement slip ("wants"), not a tense one ("wanted").
+    text = (
+        "Last year I moved to Leeds with my sister. There is a nice flat near my home: "
+        "it is perfect for someone who want to live alone."
+    )
+    assert ("who want", "who wants") in found("grammar.subject_verb_agreement", text)
+    assert found("grammar.past_tense", text) == []

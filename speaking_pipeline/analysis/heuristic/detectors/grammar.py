@@ -393,6 +393,7 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             verb.tag_ in ("VBP", "VB")
             and verb.dep_ not in ("aux", "auxpass")
             and _past_context(doc, verb)
+            and not _told_in_present(verb)
         ):
             continue  # "then she get angry" in a story is a tense slip: past_tense reports it
         subject = _subject_of(verb)
@@ -680,6 +681,15 @@ def _past_marker(verb: P) -> bool:
 
 def _finite_past(token: P) -> bool:
     return token.tag_ == "VBD" and token.dep_ not in ("amod", "acl") and token.lower_ != "did"
+
+
+def _told_in_present(verb: P) -> bool:
+    """The verb's sentence has no simple past and another present verb of its own ("it is
+    perfect for someone who want ..."), whatever the time frame around it."""
+    others = [t for t in verb.sent if t.i != verb.i and t.dep_ not in ("amod", "acl")]
+    if any(_finite_past(t) for t in others):
+        return False
+    return any(t.tag_ in ("VBZ", "VBP") and _subject_of(t) is not None for t in others)
 
 
 def _past_context(doc: Doc, verb: P) -> bool:
@@ -1028,7 +1038,9 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         if (
             _past_marker(clause)
             or (marked and main and not stative)
-            or (_bare_third_person(verb) and _past_context(doc, verb))
+            or (
+                _bare_third_person(verb) and _past_context(doc, verb) and not _told_in_present(verb)
+            )
         ):
             pass
         elif narrated and _narrated_clause(clause, past_here, stative, embedded):
