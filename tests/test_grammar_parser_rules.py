@@ -672,3 +672,29 @@ def test_a_sentence_told_in_the_present_inside_a_past_frame_is_read_for_agreemen
     )
     assert ("who want", "who wants") in found("grammar.subject_verb_agreement", text)
     assert found("grammar.past_tense", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        ("All student have to wear a uniform.", "All student", "All students"),
+        ("Some shop open late on Fridays.", "Some shop", "Some shops"),
+        ("Most country want cheaper energy.", "Most country", "Most countries"),
+    ],
+)
+def test_some_all_most_with_a_singular_and_a_plural_verb(text: str, said: str, fix: str) -> None:
+    # The plural verb shows that many were meant; "some guy called" alone may be right.
+    hits = found("grammar.plural_countable", text)
+    assert (said, fix) in hits, hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some guy called me yesterday.",
+        "Most probably the big company are wrong.",
+        "Some time has passed.",
+    ],
+)
+def test_some_all_most_look_alikes_are_left_alone(text: str) -> None:
+    assert found("grammar.plural_countable", text) == []

@@ -2048,6 +2048,7 @@ def article_omission(doc: Doc) -> Detection | None:
 
 _PLURAL_QUANTIFIERS = lx.words("many several few various numerous both these those")
 _SINGULAR_ONLY_DETS = lx.words("every each another")
+_SOME_ALL_MOST = lx.words("some all most")
 _PIECE_OF = lx.words("advice information furniture equipment luggage baggage homework news")
 # "a good knowledge of French", "a research project": not errors.
 _A_UNCOUNTABLE_OK = lx.words("knowledge")
@@ -2308,6 +2309,19 @@ def _singular_after_plural_quantifier(doc: Doc, noun: P) -> list[Candidate]:
             )
         ):
             trigger = child
+    if trigger is None and noun.dep_ == "nsubj" and noun.head.tag_ == "VBP":
+        # "some adult need it": "some/all/most" + a singular may be right ("some guy called"),
+        # but the plural verb shows that many were meant.
+        trigger = next(
+            (c for c in noun.children if c.i < noun.i and c.lower_ in _SOME_ALL_MOST), None
+        )
+        lemma = noun.lemma_.lower()
+        # The verb settles the count, so a noun listed both ways will do ("some state admit").
+        countable = morph.countability(lemma) in ("count", "both")
+        if not countable or lemma in lx.UNCOUNTABLE_NOUNS or lemma in _PRONOUN_NOUNS:
+            trigger = None
+        elif trigger is not None and any(t.pos_ != "ADJ" for t in noun.doc[trigger.i + 1 : noun.i]):
+            trigger = None  # "most probably private care are": "most" goes with the adverb
     if trigger is None:
         # "one of my friend": the noun after "one of" is one of many.
         head = noun.head
