@@ -698,3 +698,16 @@ def test_some_all_most_with_a_singular_and_a_plural_verb(text: str, said: str, f
 )
 def test_some_all_most_look_alikes_are_left_alone(text: str) -> None:
     assert found("grammar.plural_countable", text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is hard for the two sides to see eye to eye.",
+        "Anna Berg, director of the city museum, opened the show.",
+        "Robots may be the future, but what part will man have in it?",
+        "Many people want boxing banned, possibly with good reason.",
+    ],
+)
+def test_idioms_titles_and_generic_man_take_no_article(text: str) -> None:
+    assert found("grammar.article_omission", text) == []

@@ -1427,6 +1427,7 @@ _MORE_IDIOMS = frozenset(
         ("in", "comparison"),
         ("at", "last"),
         ("in", "future"),
+        ("with", "reason"),
     }
 )
 _INSTRUMENTS = lx.words(
@@ -1521,11 +1522,14 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
             return False
         if prep.lower_ == "of" and prep.head.lemma_.lower() in lx.OF_BARE_OK:
             return False
-        # "day by day", "from door to door", "hand in hand".
-        if any(
-            t.lower_ == noun.lower_ for t in noun.sent if t.i != noun.i and abs(t.i - noun.i) <= 3
-        ):
-            return False
+    # "day by day", "from door to door", "hand in hand", "see eye to eye": whatever the parse
+    # makes of the first noun.
+    if any(t.lower_ == noun.lower_ for t in noun.sent if t.i != noun.i and abs(t.i - noun.i) <= 3):
+        return False
+    if noun.dep_ == "appos" and _of_phrase(noun):
+        return False  # "Stephen Belcher, director of the Met Office": a title
+    if lemma == "man" and not _children(noun, "amod"):
+        return False  # "what part will man have": humankind
     # Headline-like openings and names are too often misread; a noun that is one of a kind
     # ("Environment is ...", "Atmosphere is ...") needs "the" there too.
     return not (noun.dep_ == "nsubj" and noun.i == noun.sent.start and lemma not in _UNIQUE)
