@@ -711,3 +711,28 @@ def test_some_all_most_look_alikes_are_left_alone(text: str) -> None:
 )
 def test_idioms_titles_and_generic_man_take_no_article(text: str) -> None:
     assert found("grammar.article_omission", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        ("We went to cinema last night.", "to cinema", "to the cinema"),
+        ("Third day was the hardest of the trip.", "Third day", "The third day"),
+        ("In first place, the rent is too high.", "In first place", "In the first place"),
+    ],
+)
+def test_places_ordinals_and_first_place_want_the(text: str, said: str, fix: str) -> None:
+    hits = found("grammar.article_omission", text)
+    assert (said, fix) in hits, hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She came in second place in the race.",
+        "Cinema is an art, and she is interested in theatre.",
+        "I gave him second chance after chance.",
+    ],
+)
+def test_place_and_ordinal_look_alikes_are_left_alone(text: str) -> None:
+    assert found("grammar.article_omission", text) == []

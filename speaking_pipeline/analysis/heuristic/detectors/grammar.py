@@ -1434,6 +1434,7 @@ _INSTRUMENTS = lx.words(
     "piano guitar violin cello flute drums drum trumpet saxophone clarinet harp keyboard bass"
 )
 _DEFINITE_ADJECTIVES = lx.words("same only first last next best worst main following whole")
+_ORDINALS = lx.words("second third fourth fifth sixth seventh eighth ninth tenth")
 
 
 def _countable_here(doc: Doc) -> frozenset[str]:
@@ -1482,8 +1483,17 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
         # adjective that makes it one particular thing ("for long walk").
         known = noun.dep_ != "pobj" or bool(_children(noun, "amod"))
     definite = lemma in _UNIQUE or any(
-        a.tag_ == "JJS" or a.lower_ in _DEFINITE_ADJECTIVES for a in _children(noun, "amod")
+        a.tag_ == "JJS"
+        or a.lower_ in _DEFINITE_ADJECTIVES
+        # "Third day was the best": an ordinal opening the sentence; elsewhere it may be "a
+        # second chance", and "in second place" is said bare.
+        or (a.lower_ in _ORDINALS and a.i == noun.sent.start)
+        for a in _children(noun, "amod")
     )
+    if noun.dep_ == "pobj" and noun.head.lower_ in ("to", "at") and lemma in _THE_PLACES:
+        # "we went to cinema": a place everyone shares, reached or visited; "cinema" and
+        # "theatre" are also arts, so they are not listed as count nouns.
+        definite = definite or not _children(noun, "amod")
     if not (known or definite):
         if lemma not in _countable_here(doc):
             return False
@@ -1504,6 +1514,8 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
         noun.lower_,
     ) in _MORE_IDIOMS:
         return False  # "take place", "in addition"
+    if lemma == "place" and head.lower_ == "in" and head.i != noun.sent.start:
+        return False  # "she came in second place": a ranking; "In first place, ..." is not
     if noun.dep_ == "dobj" and head.lemma_.lower() == "play" and lemma in _INSTRUMENTS:
         return False  # "play piano": usual in American English beside "play the piano"
     if noun.lemma_.lower() in _TIME_UNITS and any(
@@ -1618,6 +1630,8 @@ def _article_for(noun: P) -> str | None:
     adjectives = _children(noun, "amod")
     if any(a.tag_ == "JJS" or a.lower_ in _DEFINITE_ADJECTIVES for a in adjectives):
         return "the"
+    if any(a.lower_ in _ORDINALS and a.i == noun.sent.start for a in adjectives):
+        return "the"  # "Third day was ..." (see _needs_determiner)
     if noun.lemma_.lower() in _UNIQUE:
         return "the"
     if any(
