@@ -1530,8 +1530,10 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     if noun.dep_ == "pobj":
         prep = noun.head
         pair = (prep.lower_, noun.lower_)
-        if pair in lx.BARE_NOUN_IDIOMS or prep.lower_ in ("by", "per", "via"):
+        if pair in lx.BARE_NOUN_IDIOMS or prep.lower_ in ("per", "via"):
             return False
+        if prep.lower_ == "by" and prep.dep_ != "agent":
+            return False  # "by car", "by hand"; but the doer of a passive: "written by author"
         if prep.lower_ == "of" and prep.head.lemma_.lower() in lx.OF_BARE_OK:
             return False
     # "day by day", "from door to door", "hand in hand", "see eye to eye": whatever the parse
