@@ -744,3 +744,36 @@ def test_the_doer_of_a_passive_after_by_needs_an_article() -> None:
     assert ("by famous author", None) in hits, hits
     for text in ("The letter was written by hand.", "We paid by credit card and came by car."):
         assert found("grammar.article_omission", text) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        ("Children read tablets instead books.", "instead books", "instead of books"),
+        ("He played games instead paying attention.", "instead paying", "instead of paying"),
+        ("We eat a lot delicious food there.", "a lot delicious", "a lot of delicious"),
+        ("We must take care the environment.", "take care the", "take care of the"),
+        ("I stayed at home because the rain.", "because the", "because of the"),
+        ("In spite all these benefits, it failed.", "In spite all", "In spite of all"),
+        ("Many of people have two cars.", "Many of people", "Many people"),
+        ("Most of students agree with him.", "Most of students", "Most students"),
+    ],
+)
+def test_of_left_out_or_put_in(text: str, said: str, fix: str) -> None:
+    hits = found("grammar.preposition", text)
+    assert (said, fix) in hits, hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Instead the team went home.",
+        "I like it a lot more now. Thanks a lot.",
+        "Take care not to fall, and take care of yourself!",
+        "I stayed at home because the rain was heavy.",
+        "Many of the people have cars, and most of them drive.",
+        "Most of Europe agrees.",
+    ],
+)
+def test_of_look_alikes_are_left_alone(text: str) -> None:
+    assert found("grammar.preposition", text) == []

@@ -2686,7 +2686,7 @@ def preposition(doc: Doc) -> Detection | None:
             if after.norm in wrong and not _collocation_exempt(doc, token, after):
                 hits.append(Hit(token.index, after.index, f"{token.norm} {after.norm}", right))
         hits += _tagged_collocations(doc, token, after)
-        hits += _missing_preposition(doc, token, after)
+        hits += _missing_preposition(doc, token, after) or _of_phrases(doc, token, after)
         for phrase, right in _fixed_index().get(token.norm, ()):
             if doc.norms(token.index, len(phrase)) == phrase:
                 last = token.index + len(phrase) - 1
@@ -2770,6 +2770,81 @@ def _missing_preposition(doc: Doc, token: Token, after: Token) -> list[Hit]:
                 Hit(token.index, after.index, "wait + object", f"{token.text} for {after.text}")
             ]
     return []
+
+
+def _parsed_token(doc: Doc, token: Token) -> P | None:
+    span = doc.parsed.char_span(token.start, token.end, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+_TAKE_FORMS = lx.words("take takes took taken taking")
+# What may follow "take care" without "of": "take care!", "take care not to", "take care
+# that ...", "take care when ...".
+_CARE_OK_NEXT = lx.words("of not that to when while if and or about with because so")
+_COUNTING = lx.words("many most several few")
+
+
+def _of_phrases(doc: Doc, token: Token, after: Token) -> list[Hit]:
+    """ "instead paying", "a lot delicious food", "take care the garden", "because the
+    weather" (no verb follows), "in spite all": "of" left out; "many of people": "of" where
+    no determiner follows."""
+    if after.sentence != token.sentence or after.comma_before:
+        return []
+    low, nxt = token.norm, after.norm
+    parsed = _parsed_token(doc, after)
+    if parsed is None:
+        return []
+    fix = f"{token.text} of {after.text}"
+    if low == "instead" and nxt != "of":
+        gerund = parsed.tag_ == "VBG"
+        noun = parsed.tag_ in ("NN", "NNS") and parsed.dep_ not in ("nsubj", "nsubjpass")
+        if gerund or noun:
+            return [Hit(token.index, after.index, "instead + noun", fix)]
+    elif low == "lot" and nxt != "of" and doc.tokens[token.index - 1].norm == "a":
+        if parsed.pos_ == "NOUN" or (
+            parsed.pos_ == "ADJ" and parsed.tag_ == "JJ" and parsed.head.pos_ == "NOUN"
+        ):
+            return [Hit(token.index - 1, after.index, "a lot + noun", f"a {fix}")]
+    elif low == "care" and nxt not in _CARE_OK_NEXT:
+        take = doc.tokens[token.index - 1].norm in _TAKE_FORMS and token.index > 0
+        if take and parsed.pos_ in ("DET", "NOUN", "PRON", "PROPN") and parsed.tag_ != "WDT":
+            take_word = doc.tokens[token.index - 1].text
+            return [Hit(token.index - 1, after.index, "take care + object", f"{take_word} {fix}")]
+    elif low == "spite" and nxt != "of" and token.index > 0:
+        if doc.tokens[token.index - 1].norm == "in":
+            in_word = doc.tokens[token.index - 1].text
+            return [Hit(token.index - 1, after.index, "in spite + noun", f"{in_word} {fix}")]
+    elif low == "because" and nxt != "of" and _verbless_after(doc, token):
+        return [Hit(token.index, after.index, "because + noun", fix)]
+    elif low in _COUNTING and nxt == "of":
+        counted = doc.next(after)
+        if counted is not None and counted.sentence == token.sentence:
+            word = _parsed_token(doc, counted)
+            plural = word is not None and (
+                word.lower_ in _IRREGULAR_PLURALS
+                or (word.tag_ == "NNS" and word.lower_ != word.lemma_.lower())
+            )
+            if plural:
+                right = f"{token.text} {counted.text}"
+                return [Hit(token.index, counted.index, f"{low} of + plural", right)]
+    return []
+
+
+def _verbless_after(doc: Doc, because: Token) -> bool:
+    """The words after "because" up to the next punctuation hold a noun and no verb:
+    "because the calories, ..." wants "because of"."""
+    start = _parsed_token(doc, because)
+    if start is None:
+        return False
+    sent = start.sent
+    seen_noun = False
+    for t in sent.doc[start.i + 1 : sent.end]:
+        if t.is_punct:
+            break
+        if t.pos_ in ("VERB", "AUX") or t.tag_ in ("MD", "TO"):
+            return False
+        seen_noun = seen_noun or t.pos_ in ("NOUN", "PROPN", "PRON")
+    return seen_noun
 
 
 _MONTHS = lx.words(
