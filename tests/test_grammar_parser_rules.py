@@ -777,3 +777,34 @@ def test_of_left_out_or_put_in(text: str, said: str, fix: str) -> None:
 )
 def test_of_look_alikes_are_left_alone(text: str) -> None:
     assert found("grammar.preposition", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        (
+            "In the beginning of the film, she is alone.",
+            "In the beginning of",
+            "at the beginning of",
+        ),
+        ("The words in the screen were too small.", "in the screen", "on the screen"),
+        ("I keep all my photos in my computer.", "in my computer", "on my computer"),
+        ("In weekdays I get up at six.", "In weekdays", "on weekdays"),
+        ("I met him in my way to school.", "in my way to", "on my way to"),
+    ],
+)
+def test_more_fixed_preposition_phrases(text: str, said: str, fix: str) -> None:
+    hits = found("grammar.preposition", text)
+    assert (said, fix) in hits, hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the beginning, nobody believed her.",
+        "The crisis had a strong effect on the world economy.",
+        "The castle is on the World Heritage List.",
+    ],
+)
+def test_more_fixed_phrase_look_alikes_are_left_alone(text: str) -> None:
+    assert found("grammar.preposition", text) == []

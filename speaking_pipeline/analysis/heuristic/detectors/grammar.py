@@ -2576,6 +2576,13 @@ _FIXED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("in", "the", "bus"), "on the bus"),
     (("in", "the", "train"), "on the train"),
     (("in", "the", "plane"), "on the plane"),
+    (("in", "the", "beginning", "of"), "at the beginning of"),
+    (("in", "the", "screen"), "on the screen"),
+    (("in", "my", "computer"), "on my computer"),
+    (("in", "the", "computer"), "on the computer"),
+    (("in", "my", "phone"), "on my phone"),
+    (("in", "weekdays"), "on weekdays"),
+    (("in", "my", "way", "to"), "on my way to"),
 )
 _DAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 _PERIODS = frozenset(
