@@ -159,3 +159,15 @@ def test_suggestions_name_what_was_found() -> None:
     # The story is set "yesterday", so "He have" is a tense slip ("had"), and agreement keeps
     # only "He don't": one occurrence, below its threshold.
     assert "grammar.subject_verb_agreement" not in by_code
+
+
+def test_the_article_suggestion_offers_the_plural_for_things_in_general() -> None:
+    # Learners leave the article off a noun meant in general as often as off one thing: the
+    # advice names both repairs, so "car is expensive" can become "cars are expensive".
+    text = (
+        "My sister is nurse in a big hospital. She bought new car last month. "
+        "Car is expensive in our town, and she drives to work every day. "
+        "Her husband is teacher at a school near the river."
+    )
+    by_code = {i.code: i for i in analyze_transcript(text).insights}
+    assert "plural for things in general" in by_code["grammar.article_omission"].suggestion

@@ -144,7 +144,8 @@ def suggestion(doc: Doc, detection: Detection) -> str:
         return (
             "Give every singular countable noun an article: a/an for one of many or a job "
             "('she is an engineer'), the for something specific or unique ('the internet', "
-            "'the best day'); and match the determiner to the noun ('these books', "
+            "'the best day'), or the plural for things in general ('cars are expensive', not "
+            "'car is expensive'); and match the determiner to the noun ('these books', "
             f"'your letter').{fix_these}"
         )
     if code == "grammar.subject_verb_agreement":
