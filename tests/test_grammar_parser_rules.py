@@ -522,9 +522,9 @@ def test_fixed_preposition_look_alikes_are_left_alone(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "said"),
     [
-        ("With a dictionary you can quickly find meaning of any word.", "meaning of"),
-        ("Every year, elevation of the sea rises a little.", "elevation of"),
-        ("These books develop imagination of a child.", "imagination of"),
+        ("With this app you can look up meaning of every term.", "meaning of"),
+        ("In winter, temperature of the room drops fast.", "temperature of"),
+        ("Music develops memory of a child.", "memory of"),
     ],
 )
 def test_a_noun_made_particular_by_of_needs_an_article(text: str, said: str) -> None:
@@ -551,8 +551,8 @@ def test_bare_nouns_before_of_that_are_right(text: str) -> None:
 def test_a_noun_countable_only_by_the_texts_own_plurals_is_not_flagged_after_a_preposition() -> (
     None
 ):
-    # "charities" shows the noun can be counted, but "give money to charity" is an idiom.
-    text = "Some charities were angry. People would give less money to charity after that."
+    # "charities" shows the noun can be counted, but "donate to charity" is an idiom.
+    text = "Some charities closed last year, but we still donate to charity every month."
     assert [h for h in found("grammar.article_omission", text) if "charity" in h[0]] == []
 
 
@@ -595,7 +595,7 @@ def test_set_phrases_of_nouns_used_both_ways_want_their_article(
         "She never talks about her past.",
         "He is a long time friend of mine.",
         "Half of the class plays piano and the other half plays guitar.",
-        "Public awareness of the danger has grown, and awareness of the condition is rising.",
+        "Nobody knows if awareness of the problem has grown.",
     ],
 )
 def test_look_alikes_of_the_set_phrases_are_left_alone(text: str) -> None:
@@ -605,10 +605,14 @@ def test_look_alikes_of_the_set_phrases_are_left_alone(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "said", "fix"),
     [
-        ("When Tom came home he saw he aunt crying in the kitchen.", "he aunt", "his aunt"),
+        (
+            "When Anna came home she saw he brother crying in the kitchen.",
+            "he brother",
+            "his brother",
+        ),
         ("She told me that she sister was ill.", "she sister", "her sister"),
-        ("In me opinion, trains are better than buses.", "me opinion", "my opinion"),
-        ("I think books are better than them film versions.", "them film", "their film"),
+        ("With me friends I play chess on Sundays.", "me friends", "my friends"),
+        ("I think my songs are better than them songs.", "them songs", "their songs"),
     ],
 )
 def test_a_pronoun_before_a_noun_wants_its_possessive(text: str, said: str, fix: str) -> None:
@@ -637,12 +641,12 @@ def test_pronoun_look_alikes_are_left_alone(text: str) -> None:
     [
         # "thing" is listed as countable and uncountable; its regular plural shows the number.
         (
-            "It lets people do other things which is impossible when driving.",
+            "The club has strict rules which is hard to follow.",
             "which is",
             "which are",
         ),
         # An amount has no number of its own: the relative agrees with "people".
-        ("There are a lot of people that doesn't like spicy food.", "that doesn't", "that don't"),
+        ("There are a lot of tourists that doesn't like the rain.", "that doesn't", "that don't"),
     ],
 )
 def test_a_relative_agrees_with_a_plural_antecedent(text: str, said: str, fix: str) -> None:
@@ -667,8 +671,8 @@ def test_a_sentence_told_in_the_present_inside_a_past_frame_is_read_for_agreemen
     # The frame opened by "Last year" is still open, but this sentence speaks of now: "who
     # want" is an agreement slip ("wants"), not a tense one ("wanted").
     text = (
-        "Last year I moved to Leeds with my sister. There is a nice flat near my home: "
-        "it is perfect for someone who want to live alone."
+        "Last year I moved to Leeds with my sister. There is a small flat near the station: "
+        "it is ideal for anyone who want to live alone."
     )
     assert ("who want", "who wants") in found("grammar.subject_verb_agreement", text)
     assert found("grammar.past_tense", text) == []
@@ -692,7 +696,7 @@ def test_some_all_most_with_a_singular_and_a_plural_verb(text: str, said: str, f
     "text",
     [
         "Some guy called me yesterday.",
-        "Most probably the big company are wrong.",
+        "Most likely the big company are wrong.",
         "Some time has passed.",
     ],
 )
@@ -705,7 +709,7 @@ def test_some_all_most_look_alikes_are_left_alone(text: str) -> None:
     [
         "It is hard for the two sides to see eye to eye.",
         "Anna Berg, director of the city museum, opened the show.",
-        "Robots may be the future, but what part will man have in it?",
+        "Since then, man has built cities everywhere.",
         "Many people want boxing banned, possibly with good reason.",
     ],
 )
@@ -717,7 +721,7 @@ def test_idioms_titles_and_generic_man_take_no_article(text: str) -> None:
     ("text", "said", "fix"),
     [
         ("We went to cinema last night.", "to cinema", "to the cinema"),
-        ("Third day was the hardest of the trip.", "Third day", "The third day"),
+        ("Second day was the hardest of the trip.", "Second day", "The second day"),
         ("In first place, the rent is too high.", "In first place", "In the first place"),
     ],
 )
@@ -749,14 +753,14 @@ def test_the_doer_of_a_passive_after_by_needs_an_article() -> None:
 @pytest.mark.parametrize(
     ("text", "said", "fix"),
     [
-        ("Children read tablets instead books.", "instead books", "instead of books"),
-        ("He played games instead paying attention.", "instead paying", "instead of paying"),
-        ("We eat a lot delicious food there.", "a lot delicious", "a lot of delicious"),
-        ("We must take care the environment.", "take care the", "take care of the"),
+        ("Children watch films instead books.", "instead books", "instead of books"),
+        ("He played games instead doing his homework.", "instead doing", "instead of doing"),
+        ("We saw a lot beautiful houses there.", "a lot beautiful", "a lot of beautiful"),
+        ("We must take care the garden.", "take care the", "take care of the"),
         ("I stayed at home because the rain.", "because the", "because of the"),
-        ("In spite all these benefits, it failed.", "In spite all", "In spite of all"),
-        ("Many of people have two cars.", "Many of people", "Many people"),
-        ("Most of students agree with him.", "Most of students", "Most students"),
+        ("In spite all the rain, we played.", "In spite all", "In spite of all"),
+        ("Many of tourists come in summer.", "Many of tourists", "Many tourists"),
+        ("Most of drivers agree with him.", "Most of drivers", "Most drivers"),
     ],
 )
 def test_of_left_out_or_put_in(text: str, said: str, fix: str) -> None:

@@ -249,11 +249,11 @@ def _antecedent_number(pronoun: P, verb: P) -> str | None:
         return None  # "the mother of the children who ...": too far to be sure
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     if pronoun.lower_ == "that" and after is not None and after.lower_ in _THAT_IS_OPENERS:
-        return None  # "... some exercises that is because ...": a new sentence left unstopped
+        return None  # "... we should rest that is because ...": a new sentence left unstopped
     counted = antecedent.head.lower_ == "of" and antecedent.head.head.lemma_.lower() in _AMOUNTS
     if antecedent.dep_ == "pobj" and pronoun.lower_ != "who" and not counted:
         # "the noise from cars which is ...": "which" may go with the first noun; not after
-        # an amount, which has no number of its own ("a lot of people that doesn't").
+        # an amount, which has no number of its own ("a lot of tourists that doesn't").
         return None
     low = antecedent.lower_
     if low in _IRREGULAR_PLURALS or low == "those":
@@ -266,7 +266,7 @@ def _antecedent_number(pronoun: P, verb: P) -> str | None:
         regular = antecedent.lower_ != antecedent.lemma_.lower() and low.endswith("s")
         lemma = antecedent.lemma_.lower()
         # A regular plural shows its number whatever the lexicon says of the singular: "other
-        # things which is" ("thing" is listed both ways, like "time").
+        # changes which is" ("change" is listed both ways, like "time").
         if antecedent.tag_ == "NNS" and regular and lemma not in lx.UNCOUNTABLE_NOUNS:
             return "pl"
         if antecedent.tag_ == "NN" and _countable(low) and not low.endswith("s"):
@@ -685,7 +685,7 @@ def _finite_past(token: P) -> bool:
 
 def _told_in_present(verb: P) -> bool:
     """The verb's sentence has no simple past and another present verb of its own ("it is
-    perfect for someone who want ..."), whatever the time frame around it."""
+    ideal for anyone who want ..."), whatever the time frame around it."""
     others = [t for t in verb.sent if t.i != verb.i and t.dep_ not in ("amod", "acl")]
     if any(_finite_past(t) for t in others):
         return False
@@ -1485,7 +1485,7 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     definite = lemma in _UNIQUE or any(
         a.tag_ == "JJS"
         or a.lower_ in _DEFINITE_ADJECTIVES
-        # "Third day was the best": an ordinal opening the sentence; elsewhere it may be "a
+        # "Second day was the best": an ordinal opening the sentence; elsewhere it may be "a
         # second chance", and "in second place" is said bare.
         or (a.lower_ in _ORDINALS and a.i == noun.sent.start)
         for a in _children(noun, "amod")
@@ -1499,7 +1499,7 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
             return False
         if noun.dep_ == "pobj" and not _children(noun, "amod"):
             # Countable only by the transcript's own plurals: after a preposition the same
-            # idiom risk as above ("money to charity" beside "charities", "full of hope").
+            # idiom risk as above ("donate to charity" beside "charities", "full of hope").
             return False
     if noun.text[:1].isupper() and noun.i != noun.sent.start:
         return False
@@ -1541,9 +1541,9 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     if any(t.lower_ == noun.lower_ for t in noun.sent if t.i != noun.i and abs(t.i - noun.i) <= 3):
         return False
     if noun.dep_ == "appos" and _of_phrase(noun):
-        return False  # "Stephen Belcher, director of the Met Office": a title
+        return False  # "Anna Berg, director of the museum": a title
     if lemma == "man" and not _children(noun, "amod"):
-        return False  # "what part will man have": humankind
+        return False  # "since then man has built cities": humankind
     # Headline-like openings and names are too often misread; a noun that is one of a kind
     # ("Environment is ...", "Atmosphere is ...") needs "the" there too.
     return not (noun.dep_ == "nsubj" and noun.i == noun.sent.start and lemma not in _UNIQUE)
@@ -1551,7 +1551,7 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
 
 def _determined(noun: P) -> bool:
     """The noun has a determiner, a possessive, a number or a quantifier, or a name as its
-    modifier ("Minera manager")."""
+    modifier ("Acme manager")."""
     for child in noun.children:
         if child.dep_ in ("det", "poss", "nummod", "predet", "case", "nmod"):
             return True
@@ -1633,7 +1633,7 @@ def _article_for(noun: P) -> str | None:
     if any(a.tag_ == "JJS" or a.lower_ in _DEFINITE_ADJECTIVES for a in adjectives):
         return "the"
     if any(a.lower_ in _ORDINALS and a.i == noun.sent.start for a in adjectives):
-        return "the"  # "Third day was ..." (see _needs_determiner)
+        return "the"  # "Second day was ..." (see _needs_determiner)
     if noun.lemma_.lower() in _UNIQUE:
         return "the"
     if any(
@@ -1833,7 +1833,7 @@ _POSSESSIVE_FOR = {
     "me": "my",
     "yours": "your",
     "theirs": "their",
-    # A subject pronoun cannot stand before a noun at all: "saw he aunt", "they books".
+    # A subject pronoun cannot stand before a noun at all: "saw he brother", "they books".
     "he": "his",
     "she": "her",
     "they": "their",
@@ -1859,19 +1859,19 @@ def _pronoun_for_possessive(pronoun: P) -> list[Candidate]:
     if lemma in _TIME_UNITS or lemma in lx.PAST_MARKER_UNITS or lemma in _PERIODS:
         return []  # "for you today", "with them last week"
     if pronoun.lower_ in _SUBJECT_PRONOUNS:
-        # Read from the word, not its tag: the parser makes "aunt" a verb in "saw he aunt".
+        # Read from the word, not its tag: the parser can make the noun a verb ("saw he brother").
         # Only a word that can be nothing but a noun: "he cooks", "they house guests" not.
         if noun.pos_ not in ("NOUN", "VERB") or set(morph.lemmas(noun.lower_)) != {"NOUN"}:
             return []  # the lexicon also has "or" and "such" as nouns: "he or she"
     elif pronoun.lower_ in ("you", "them", "me"):
         # After a preposition the pronoun is its object, so a noun right after it is owned:
-        # "for you letter", "than them film versions". After a verb it may be a first object
+        # "for you letter", "than them songs". After a verb it may be a first object
         # ("give them money").
         if before.tag_ != "IN" or before.lower_ in ("like", "as", "that", "if"):
             return []
         if noun.tag_ not in ("NN", "NNS"):
             return []
-        # "me" has no such reading to fear ("in me opinion"); "you" and "them" keep to count
+        # "me" has no such reading to fear ("with me friends"); "you" and "them" keep to count
         # nouns, where "for you information" cannot be a slip of "for your".
         if pronoun.lower_ != "me" and not _countable(lemma):
             return []
@@ -2330,18 +2330,18 @@ def _singular_after_plural_quantifier(doc: Doc, noun: P) -> list[Candidate]:
         ):
             trigger = child
     if trigger is None and noun.dep_ == "nsubj" and noun.head.tag_ == "VBP":
-        # "some adult need it": "some/all/most" + a singular may be right ("some guy called"),
+        # "some shop open late": "some/all/most" + a singular may be right ("some guy called"),
         # but the plural verb shows that many were meant.
         trigger = next(
             (c for c in noun.children if c.i < noun.i and c.lower_ in _SOME_ALL_MOST), None
         )
         lemma = noun.lemma_.lower()
-        # The verb settles the count, so a noun listed both ways will do ("some state admit").
+        # The verb settles the count, so a noun listed both ways will do ("some city allow").
         countable = morph.countability(lemma) in ("count", "both")
         if not countable or lemma in lx.UNCOUNTABLE_NOUNS or lemma in _PRONOUN_NOUNS:
             trigger = None
         elif trigger is not None and any(t.pos_ != "ADJ" for t in noun.doc[trigger.i + 1 : noun.i]):
-            trigger = None  # "most probably private care are": "most" goes with the adverb
+            trigger = None  # "most likely the firm are": "most" goes with the adverb
     if trigger is None:
         # "one of my friend": the noun after "one of" is one of many.
         head = noun.head
@@ -2792,8 +2792,8 @@ _COUNTING = lx.words("many most several few")
 
 
 def _of_phrases(doc: Doc, token: Token, after: Token) -> list[Hit]:
-    """ "instead paying", "a lot delicious food", "take care the garden", "because the
-    weather" (no verb follows), "in spite all": "of" left out; "many of people": "of" where
+    """ "instead doing", "a lot beautiful houses", "take care the garden", "because the
+    weather" (no verb follows), "in spite all": "of" left out; "many of tourists": "of" where
     no determiner follows."""
     if after.sentence != token.sentence or after.comma_before:
         return []
