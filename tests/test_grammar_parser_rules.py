@@ -812,3 +812,12 @@ def test_more_fixed_preposition_phrases(text: str, said: str, fix: str) -> None:
 )
 def test_more_fixed_phrase_look_alikes_are_left_alone(text: str) -> None:
     assert found("grammar.preposition", text) == []
+
+
+def test_that_after_a_verb_of_knowing_is_the_conjunction() -> None:
+    # The parser can read "that" as the determiner of the plural subject that follows.
+    text = "We realize that countries which have nuclear weapons feel safe."
+    assert found("grammar.article_omission", text) == []
+    assert ("that shoes", "those shoes") in found(
+        "grammar.article_omission", "She likes that shoes."
+    )

@@ -1897,6 +1897,9 @@ def _pronoun_for_possessive(pronoun: P) -> list[Candidate]:
 
 def _demonstrative_number(det: P) -> list[Candidate]:
     """ "this shoes", "that books": a singular demonstrative before a plural noun."""
+    before = det.doc[det.i - 1] if det.i > det.sent.start else None
+    if det.lower_ == "that" and before is not None and before.lemma_.lower() in _REPORTING:
+        return []  # "we realise that countries ...": the conjunction, misread as a determiner
     noun = det.head
     if noun.tag_ != "NNS" or noun.i <= det.i or noun.i - det.i > 3:
         return []
