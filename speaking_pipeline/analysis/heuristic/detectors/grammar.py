@@ -2804,26 +2804,25 @@ def _of_phrases(doc: Doc, token: Token, after: Token) -> list[Hit]:
     parsed = _parsed_token(doc, after)
     if parsed is None:
         return []
+    previous = doc.tokens[token.index - 1].norm if token.index > 0 else ""
     fix = f"{token.text} of {after.text}"
     if low == "instead" and nxt != "of":
         gerund = parsed.tag_ == "VBG"
         noun = parsed.tag_ in ("NN", "NNS") and parsed.dep_ not in ("nsubj", "nsubjpass")
         if gerund or noun:
             return [Hit(token.index, after.index, "instead + noun", fix)]
-    elif low == "lot" and nxt != "of" and doc.tokens[token.index - 1].norm == "a":
+    elif low == "lot" and nxt != "of" and previous == "a":
         if parsed.pos_ == "NOUN" or (
             parsed.pos_ == "ADJ" and parsed.tag_ == "JJ" and parsed.head.pos_ == "NOUN"
         ):
             return [Hit(token.index - 1, after.index, "a lot + noun", f"a {fix}")]
-    elif low == "care" and nxt not in _CARE_OK_NEXT:
-        take = doc.tokens[token.index - 1].norm in _TAKE_FORMS and token.index > 0
-        if take and parsed.pos_ in ("DET", "NOUN", "PRON", "PROPN") and parsed.tag_ != "WDT":
+    elif low == "care" and nxt not in _CARE_OK_NEXT and previous in _TAKE_FORMS:
+        if parsed.pos_ in ("DET", "NOUN", "PRON", "PROPN") and parsed.tag_ != "WDT":
             take_word = doc.tokens[token.index - 1].text
             return [Hit(token.index - 1, after.index, "take care + object", f"{take_word} {fix}")]
-    elif low == "spite" and nxt != "of" and token.index > 0:
-        if doc.tokens[token.index - 1].norm == "in":
-            in_word = doc.tokens[token.index - 1].text
-            return [Hit(token.index - 1, after.index, "in spite + noun", f"{in_word} {fix}")]
+    elif low == "spite" and nxt != "of" and previous == "in":
+        in_word = doc.tokens[token.index - 1].text
+        return [Hit(token.index - 1, after.index, "in spite + noun", f"{in_word} {fix}")]
     elif low == "because" and nxt != "of" and _verbless_after(doc, token):
         return [Hit(token.index, after.index, "because + noun", fix)]
     elif low in _COUNTING and nxt == "of":
