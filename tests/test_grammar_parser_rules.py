@@ -821,3 +821,29 @@ def test_that_after_a_verb_of_knowing_is_the_conjunction() -> None:
     assert ("that shoes", "those shoes") in found(
         "grammar.article_omission", "She likes that shoes."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        ("Reading books make me happy.", "Reading books make", "Reading books makes"),
+        ("Cycling in big cities are dangerous.", "are", "is"),
+    ],
+)
+def test_a_gerund_clause_subject_takes_a_singular_verb(text: str, said: str, fix: str) -> None:
+    hits = found("grammar.subject_verb_agreement", text)
+    assert (said, fix) in hits, hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The parser can make the plural the subject ("languages is"): the fix "are" is wrong.
+        "Learning languages is useful.",
+        "Playing games is fun, and riding horses is dangerous.",
+        "Swimming and running are good for you.",
+        "Most visiting students are from abroad.",
+    ],
+)
+def test_gerund_subject_look_alikes_are_left_alone(text: str) -> None:
+    assert found("grammar.subject_verb_agreement", text) == []

@@ -397,6 +397,8 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         ):
             continue  # "then she get angry" in a story is a tense slip: past_tense reports it
         subject = _subject_of(verb)
+        gerund = None if subject is not None else _gerund_subject(verb)
+        subject = subject or gerund
         borrowed = subject is None
         # "he works and live ...", "my cousins cook and washes up": the second verb shares
         # the first one's subject.
@@ -418,7 +420,7 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             continue
         if verb.lower_ == "were" and _subjunctive(verb):
             continue
-        number = _number(subject, verb)
+        number = "3sg" if gerund is not None else _number(subject, verb)
         if number is None or not (morph.is_known(subject.text) or _children(subject, "conj")):
             continue
         want = _agreeing_form(verb, number)
@@ -443,6 +445,23 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             )
         )
     return found
+
+
+def _gerund_subject(verb: P) -> P | None:
+    """ "Reading books make me happy": a gerund clause as the subject counts as one thing
+    (not two joined by "and": "swimming and running are")."""
+    if verb.dep_ in ("aux", "auxpass"):
+        return None
+    for child in verb.children:
+        if child.dep_ != "csubj" or child.tag_ != "VBG" or child.i > verb.i:
+            continue
+        before = child.doc[child.i - 1] if child.i > child.sent.start else None
+        if child.left_edge.i != child.i or _children(child, "conj"):
+            return None
+        if before is not None and (before.pos_ in ("ADJ", "DET") or before.tag_ in _DET_TAGS):
+            return None  # "most attending students": an adjective, misread as a gerund
+        return child
+    return None
 
 
 # (first verb, second verb) tags that disagree when the second shares the first's subject.
@@ -587,6 +606,15 @@ def _misread_subject(subject: P, verb: P) -> bool:
         and any(c.dep_ == "attr" and c.tag_ == "NN" for c in verb.children)
     ):
         return True  # "Elections is a hard topic": a plural naming a subject, not a number
+    first = doc[start]
+    if (
+        subject.tag_ == "NNS"
+        and first.i < subject.i
+        and first.lower_.endswith("ing")
+        and morph.verb_lemma(first.lower_) is not None
+        and not _children(subject, "det", "poss", "nummod")
+    ):
+        return True  # "Learning languages is useful": the gerund is the subject, not the plural
     return subject.lower_ in ("thanks", "yours")
 
 
