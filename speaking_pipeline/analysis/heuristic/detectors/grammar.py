@@ -393,7 +393,6 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             verb.tag_ in ("VBP", "VB")
             and verb.dep_ not in ("aux", "auxpass")
             and _past_context(doc, verb)
-            and not _told_in_present(verb)
         ):
             continue  # "then she get angry" in a story is a tense slip: past_tense reports it
         subject = _subject_of(verb)
@@ -722,11 +721,12 @@ def _told_in_present(verb: P) -> bool:
 
 def _past_context(doc: Doc, verb: P) -> bool:
     """The verb sits in a stretch told in the past: a past time frame is open (see
-    _past_frames), or its sentence has more simple past verbs than present ones and a
-    neighbouring sentence is led by one too (or the sentence holds two)."""
+    _past_frames) and its own sentence is not told in the present, or its sentence has more
+    simple past verbs than present ones and a neighbouring sentence is led by one too (or the
+    sentence holds two)."""
     sent = verb.sent
     if sent.doc is doc.parsed and sent.start in _past_frames(doc):
-        return True
+        return not _told_in_present(verb)
     here = [t for t in sent if _finite_past(t) and t.i != verb.i]
     if not here:
         return False
@@ -1066,9 +1066,7 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         if (
             _past_marker(clause)
             or (marked and main and not stative)
-            or (
-                _bare_third_person(verb) and _past_context(doc, verb) and not _told_in_present(verb)
-            )
+            or (_bare_third_person(verb) and _past_context(doc, verb))
         ):
             pass
         elif narrated and _narrated_clause(clause, past_here, stative, embedded):
@@ -1510,14 +1508,7 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
         # an idiom ("give to charity", "in search of", "at stake"), so there it needs an
         # adjective that makes it one particular thing ("for long walk").
         known = noun.dep_ != "pobj" or bool(_children(noun, "amod"))
-    definite = lemma in _UNIQUE or any(
-        a.tag_ == "JJS"
-        or a.lower_ in _DEFINITE_ADJECTIVES
-        # "Second day was the best": an ordinal opening the sentence; elsewhere it may be "a
-        # second chance", and "in second place" is said bare.
-        or (a.lower_ in _ORDINALS and a.i == noun.sent.start)
-        for a in _children(noun, "amod")
-    )
+    definite = lemma in _UNIQUE or any(_makes_definite(a) for a in _children(noun, "amod"))
     if noun.dep_ == "pobj" and noun.head.lower_ in ("to", "at") and lemma in _THE_PLACES:
         # "we went to cinema": a place everyone shares, reached or visited; "cinema" and
         # "theatre" are also arts, so they are not listed as count nouns.
@@ -1577,6 +1568,14 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     return not (noun.dep_ == "nsubj" and noun.i == noun.sent.start and lemma not in _UNIQUE)
 
 
+def _makes_definite(adjective: P) -> bool:
+    """A superlative, "same/only/next/…", or an ordinal opening the sentence ("Second day was
+    the best"; elsewhere it may be "a second chance", and "in second place" is said bare)."""
+    if adjective.tag_ == "JJS" or adjective.lower_ in _DEFINITE_ADJECTIVES:
+        return True
+    return adjective.lower_ in _ORDINALS and adjective.i == adjective.sent.start
+
+
 def _determined(noun: P) -> bool:
     """The noun has a determiner, a possessive, a number or a quantifier, or a name as its
     modifier ("Acme manager")."""
@@ -1623,19 +1622,18 @@ def _set_phrase_without_article(noun: P) -> list[Candidate]:
         return []
     doc = noun.doc
     after = doc[noun.i + 1] if noun.i + 1 < noun.sent.end else None
+    adjectives = {a.lower_ for a in _children(noun, "amod")}
     article = "a"
     if noun.lower_ == "past":
         if not past or any(c.dep_ not in ("punct", "prep") for c in noun.children):
             return []
         article = "the"
     elif noun.lower_ == "language":
-        adjectives = {a.lower_ for a in _children(noun, "amod")}
         if not adjectives & _ONE_LANGUAGE or noun.dep_ != "dobj":
             return []
         if noun.head.lemma_.lower() not in _LANGUAGE_VERBS:
             return []
     elif noun.lower_ == "time":
-        adjectives = {a.lower_ for a in _children(noun, "amod")}
         if not adjectives & _ONE_TIME:
             return []
         if after is not None and (after.lower_ in ("no", "-") or after.pos_ in ("NOUN", "PROPN")):
@@ -1658,10 +1656,8 @@ def _set_phrase_without_article(noun: P) -> list[Candidate]:
 def _article_for(noun: P) -> str | None:
     """The article when the parse makes it certain, else None (the pattern is named only)."""
     adjectives = _children(noun, "amod")
-    if any(a.tag_ == "JJS" or a.lower_ in _DEFINITE_ADJECTIVES for a in adjectives):
+    if any(_makes_definite(a) for a in adjectives):
         return "the"
-    if any(a.lower_ in _ORDINALS and a.i == noun.sent.start for a in adjectives):
-        return "the"  # "Second day was ..." (see _needs_determiner)
     if noun.lemma_.lower() in _UNIQUE:
         return "the"
     if any(
@@ -1760,7 +1756,7 @@ _OF_IDIOM_VERBS = lx.words("take took taken taking make made making lose lost ke
 
 
 def _bare_before_of_phrase(noun: P) -> list[Candidate]:
-    """ "find meaning of any word", "elevation of the water rises": a singular noun made
+    """ "look up meaning of every term", "temperature of the room drops": a singular noun made
     particular by an "of" phrase needs an article as a subject or object."""
     if noun.tag_ != "NN" or noun.dep_ not in ("dobj", "nsubj", "nsubjpass") or not _of_phrase(noun):
         return []
@@ -2689,15 +2685,20 @@ def _tagged_index() -> dict[str, list[tuple[str, tuple[str, ...], str]]]:
     return index
 
 
-def _parsed_pos(doc: Doc, token: Token) -> str | None:
+def _parsed_token(doc: Doc, token: Token) -> P | None:
     span = doc.parsed.char_span(token.start, token.end, alignment_mode="expand")
-    if span is None or not len(span):
+    return span[0] if span is not None and len(span) else None
+
+
+def _parsed_pos(doc: Doc, token: Token) -> str | None:
+    parsed = _parsed_token(doc, token)
+    if parsed is None:
         return None
-    pos = span[0].pos_
+    pos = parsed.pos_
     if pos == "AUX":
         return "VERB"
-    if pos == "VERB" and span[0].tag_ == "VBN":
-        return "ADJ" if span[0].dep_ in ("acomp", "amod", "oprd") else "VERB"
+    if pos == "VERB" and parsed.tag_ == "VBN":
+        return "ADJ" if parsed.dep_ in ("acomp", "amod", "oprd") else "VERB"
     return pos
 
 
@@ -2808,11 +2809,6 @@ def _missing_preposition(doc: Doc, token: Token, after: Token) -> list[Hit]:
                 Hit(token.index, after.index, "wait + object", f"{token.text} for {after.text}")
             ]
     return []
-
-
-def _parsed_token(doc: Doc, token: Token) -> P | None:
-    span = doc.parsed.char_span(token.start, token.end, alignment_mode="expand")
-    return span[0] if span is not None and len(span) else None
 
 
 _TAKE_FORMS = lx.words("take takes took taken taking")
