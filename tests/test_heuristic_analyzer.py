@@ -171,3 +171,21 @@ def test_the_article_suggestion_offers_the_plural_for_things_in_general() -> Non
     )
     by_code = {i.code: i for i in analyze_transcript(text).insights}
     assert "plural for things in general" in by_code["grammar.article_omission"].suggestion
+
+
+def test_two_slips_in_one_sentence_are_a_pattern_with_two_quotes() -> None:
+    # Both prepositions sit in one clause, so one clause quote would hold both and the
+    # pattern would have a single example; each is quoted up to the other instead.
+    text = (
+        "My neighbours are kind people, and we often talk over the fence about the garden. "
+        "Last spring I was interested for roses but angry on the slugs that ate every leaf. "
+        "Now we share seeds and tools every year."
+    )
+    by_code = {i.code: i for i in analyze_transcript(text).insights}
+    prepositions = by_code["grammar.preposition"]
+    assert prepositions.frequency == 2
+    assert len(prepositions.examples) == 2
+    assert all(is_verbatim(e, text) for e in prepositions.examples)
+    assert "interested for" in prepositions.examples[0]
+    assert "angry on" in prepositions.examples[1]
+    assert "angry" not in prepositions.examples[0]

@@ -105,8 +105,9 @@ def settle_together(doc: Doc, detections: Iterable[Detection]) -> None:
         detection.settle()
 
 
-def quote_span(doc: Doc, hit: Hit) -> tuple[int, int]:
-    """Token range of a clause-length quote around the hit, inside its sentence."""
+def quote_span(doc: Doc, hit: Hit, within: tuple[int, int] | None = None) -> tuple[int, int]:
+    """Token range of a clause-length quote around the hit, inside its sentence (and inside
+    `within`, when given, which must hold the hit)."""
     if hit.quote_span is not None:
         first, last = hit.quote_span
         if last - first + 1 > MAX_QUOTE_WORDS:
@@ -116,6 +117,8 @@ def quote_span(doc: Doc, hit: Hit) -> tuple[int, int]:
     sentence = doc.sentences[doc.tokens[hit.first].sentence]
     lo = sentence.tokens[0].index
     hi = doc.sentences[doc.tokens[hit.last].sentence].tokens[-1].index
+    if within is not None:
+        lo, hi = max(lo, within[0]), min(hi, within[1])
     start, end = hit.first, hit.last
     while end < hi and end - hit.last < MAX_SIDE_WORDS and not doc.tokens[end].comma_after:
         end += 1
@@ -153,12 +156,25 @@ def pick_examples(doc: Doc, hits: list[Hit], limit: int = 3) -> list[str]:
             seen_keys.add(hit.key)
     ordered += [h for h in hits if h not in ordered]
 
+    quotes = _distinct_quotes(doc, ordered, limit, lambda hit: quote_span(doc, hit))
+    if len(quotes) < 2 <= len(hits):
+        # Two slips in one clause make one clause quote; quote each up to the other instead
+        # of losing the second (a pattern needs two quotes to be reported).
+        tight = _distinct_quotes(doc, ordered, limit, lambda hit: _tight_span(doc, hit, hits))
+        if len(tight) > len(quotes):
+            return tight
+    return quotes
+
+
+def _distinct_quotes(
+    doc: Doc, ordered: list[Hit], limit: int, span_of: Callable[[Hit], tuple[int, int] | None]
+) -> list[str]:
     chosen: list[tuple[int, int]] = []
     quotes: list[str] = []
     seen_text: set[str] = set()
     for hit in ordered:
-        span = quote_span(doc, hit)
-        if any(span[0] <= other[1] and other[0] <= span[1] for other in chosen):
+        span = span_of(hit)
+        if span is None or any(span[0] <= other[1] and other[0] <= span[1] for other in chosen):
             continue
         text = doc.quote(*span)
         if normalise(text) in seen_text:
@@ -170,3 +186,21 @@ def pick_examples(doc: Doc, hits: list[Hit], limit: int = 3) -> list[str]:
             break
     # Keep quotes in transcript order so they read naturally.
     return [q for _, q in sorted(zip(chosen, quotes, strict=True))]
+
+
+def _tight_span(doc: Doc, hit: Hit, hits: list[Hit]) -> tuple[int, int] | None:
+    """The hit's quote kept clear of the quotes of the other hits: the words between two hits
+    are shared out at the middle. None when the hit overlaps another."""
+    if hit.quote_span is not None:
+        return None
+    lo, hi = 0, len(doc.tokens) - 1
+    for other in hits:
+        if other is hit:
+            continue
+        if other.last < hit.first:
+            lo = max(lo, (other.last + hit.first) // 2 + 1)
+        elif other.first > hit.last:
+            hi = min(hi, (hit.last + other.first) // 2)
+        else:
+            return None
+    return quote_span(doc, hit, within=(lo, hi))
