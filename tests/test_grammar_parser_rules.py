@@ -847,3 +847,36 @@ def test_a_gerund_clause_subject_takes_a_singular_verb(text: str, said: str, fix
 )
 def test_gerund_subject_look_alikes_are_left_alone(text: str) -> None:
     assert found("grammar.subject_verb_agreement", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        ("We had to pay the tickets twice.", "pay the", "pay for the"),
+        ("My parents could not pay my guitar lessons.", "pay my", "pay for my"),
+        ("We searched my brother in every room.", "searched my", "searched for my"),
+        ("They search information about hotels.", "search information", "search for information"),
+        ("In our school 60 percent students walk home.", "percent students", "percent of students"),
+        ("His level English is good now.", "level English", "level of English"),
+    ],
+)
+def test_a_preposition_left_out_after_pay_search_percent_and_level(
+    text: str, said: str, fix: str
+) -> None:
+    hits = found("grammar.preposition", text)
+    assert (said, fix) in hits, hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We pay the rent on Monday and pay the bills on Friday.",
+        "You pay the driver, and then you pay 3 euros for the bag.",
+        "If you want good service, pay a little more or pay a lot of attention.",
+        "The police searched the house and the garden.",
+        "Prices rose by 10 percent in a year, a 10 percent increase.",
+        "The level of English in the class is high.",
+    ],
+)
+def test_look_alikes_of_pay_search_percent_and_level_are_left_alone(text: str) -> None:
+    assert found("grammar.preposition", text) == []

@@ -2802,6 +2802,20 @@ def _missing_preposition(doc: Doc, token: Token, after: Token) -> list[Hit]:
     if lemma == "say" and after.norm in ("me", "him", "us", "them"):
         # "she said me": "said to me", or "told me".
         return [Hit(token.index, after.index, "say + person", f"{token.text} to {after.text}")]
+    if lemma == "pay" and after.norm not in _PAY_OK_NEXT:
+        paid = _paid_for(doc, token)
+        if paid is not None:
+            fix = f"{token.text} for {after.text}"
+            return [Hit(token.index, after.index, "pay + thing bought", fix)]
+    if lemma == "search" and _sought(doc, after):
+        return [
+            Hit(
+                token.index,
+                after.index,
+                "search + what is sought",
+                f"{token.text} for {after.text}",
+            )
+        ]
     if lemma == "wait" and after.norm in _PREP_OBJECT and after.norm != "a":
         nxt = doc.next(after)
         if nxt is None or nxt.norm not in _WAIT_OK:
@@ -2809,6 +2823,71 @@ def _missing_preposition(doc: Doc, token: Token, after: Token) -> list[Hit]:
                 Hit(token.index, after.index, "wait + object", f"{token.text} for {after.text}")
             ]
     return []
+
+
+# What is paid itself ("pay the bill", "pay me"), so "for" is not missing before it.
+_PAID_ITSELF = lx.words(
+    """
+    money bill bills rent fee fees tax taxes price prices cost costs attention visit visits
+    compliment compliments salary salaries wage wages debt debts fine fines amount sum
+    respect tribute interest penalty cash deposit mortgage dollar dollars euro euros pound
+    pounds cent cents dividend dividends premium premiums charge charges invoice invoices
+    way ransom bribe share half rest total tuition dues toll tolls homage heed lip lot lots
+    little much more less fortune bit
+    """
+)
+# Who is paid: people by their work (most end like "driver", "tutor", "dentist").
+_PAID_PAYEES = lx.words(
+    """
+    staff employee worker bank company government people shop store hotel school state
+    council firm agency guide nanny maid person customer client player artist
+    """
+)
+_PAYEE_ENDINGS = ("er", "or", "ist", "ian", "ess")
+_PAY_OK_NEXT = lx.words("for off back up out in into to by with attention")
+
+
+def _paid_for(doc: Doc, pay: Token) -> P | None:
+    """The thing bought when "pay" takes it as its object ("pay the ticket" for "pay for
+    the ticket"): a noun that is not itself a sum, a charge or a person."""
+    verb = _parsed_token(doc, pay)
+    if verb is None or verb.pos_ != "VERB":
+        return None
+    for obj in _children(verb, "dobj"):
+        if obj.i != verb.i + 1 and not all(
+            t.dep_ in ("det", "poss", "amod", "compound") for t in verb.doc[verb.i + 1 : obj.i]
+        ):
+            continue
+        lemma = obj.lemma_.lower()
+        if obj.pos_ != "NOUN" or lemma in _PAID_ITSELF or obj.lower_ in _PAID_ITSELF:
+            return None
+        if any(t.tag_ == "CD" or t.lower_ in ("$", "€", "£") for t in obj.subtree):
+            return None  # "pay 20 euros", "pay a 5 pound deposit"
+        if lemma in lx.PERSON_NOUNS or lemma in _PAID_PAYEES or lemma.endswith(_PAYEE_ENDINGS):
+            return None  # "pay the driver", "pay the bank"
+        return obj
+    return None
+
+
+# What one searches for, never searches through: people and things looked for.
+_SOUGHT = lx.words(
+    """
+    me him her us them family friend friends parents mother father brother sister son
+    daughter children child kids wife husband dog cat job jobs work information answer
+    answers solution solutions parking help advice
+    """
+)
+
+
+def _sought(doc: Doc, after: Token) -> bool:
+    """ "we searched my brother", "search them", "search information": the object is what is
+    looked for ("search for"); "search the house" (where one looks) is right."""
+    if after.norm in _SOUGHT:
+        return after.norm not in ("her",) or _parsed_pos(doc, after) == "PRON"
+    if after.norm not in _POSSESSIVES:
+        return False
+    nxt = doc.next(after)
+    return nxt is not None and nxt.sentence == after.sentence and nxt.norm in _SOUGHT
 
 
 _TAKE_FORMS = lx.words("take takes took taken taking")
@@ -2849,6 +2928,12 @@ def _of_phrases(doc: Doc, token: Token, after: Token) -> list[Hit]:
         return [Hit(token.index - 1, after.index, "in spite + noun", f"{in_word} {fix}")]
     elif low == "because" and nxt != "of" and _verbless_after(doc, token):
         return [Hit(token.index, after.index, "because + noun", fix)]
+    elif (
+        low in _PERCENT and (parsed.tag_ == "NNS" or nxt == "people") and _after_number(doc, token)
+    ):
+        return [Hit(token.index, after.index, "percent + noun", fix)]
+    elif low == "level" and nxt in _LANGUAGES:
+        return [Hit(token.index, after.index, "level + language", fix)]
     elif low in _COUNTING and nxt == "of":
         counted = doc.next(after)
         if counted is not None and counted.sentence == token.sentence:
@@ -2861,6 +2946,21 @@ def _of_phrases(doc: Doc, token: Token, after: Token) -> list[Hit]:
                 right = f"{token.text} {counted.text}"
                 return [Hit(token.index, counted.index, f"{low} of + plural", right)]
     return []
+
+
+_PERCENT = lx.words("percent per cent %")
+_NUMBER_WORDS = frozenset(_NUMBERS) | lx.words("twenty thirty forty fifty hundred half few")
+_LANGUAGES = lx.words(
+    "english french spanish german italian chinese japanese russian arabic portuguese korean"
+)
+
+
+def _after_number(doc: Doc, token: Token) -> bool:
+    """ "85 percent": "per cent" counts as one word."""
+    before = doc.tokens[token.index - 1] if token.index > 0 else None
+    if before is not None and before.norm == "per" and token.norm == "cent" and token.index > 1:
+        before = doc.tokens[token.index - 2]
+    return before is not None and (before.norm[:1].isdigit() or before.norm in _NUMBER_WORDS)
 
 
 def _verbless_after(doc: Doc, because: Token) -> bool:
