@@ -880,3 +880,34 @@ def test_a_preposition_left_out_after_pay_search_percent_and_level(
 )
 def test_look_alikes_of_pay_search_percent_and_level_are_left_alone(text: str) -> None:
     assert found("grammar.preposition", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fix"),
+    [
+        ("The music makes the film feels sad.", "feel"),
+        ("Please let him goes home early.", "go"),
+        ("This helps the economy grows.", "grow"),
+        ("Trains are cheap because both has low fares.", "have"),
+        ("Both of them has a car.", "have"),
+        ("One of my friends live in Rome.", "lives"),
+    ],
+)
+def test_agreement_after_make_let_help_and_with_both_or_one_of(text: str, fix: str) -> None:
+    # The corrected quote carries the agreeing form as a word of its own.
+    corrections = [c for _, c in found("grammar.subject_verb_agreement", text)]
+    assert any(c is not None and fix in c.split() for c in corrections), corrections
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Make sure it works before you leave.",
+        "My mother made sure that he studies every day.",
+        "He helps the man who lives next door.",
+        "It makes me happy when she sings.",
+        "One of the reasons is the price, and both are fine.",
+    ],
+)
+def test_agreement_look_alikes_of_make_both_and_one_of_are_left_alone(text: str) -> None:
+    assert found("grammar.subject_verb_agreement", text) == []

@@ -214,6 +214,10 @@ def _number(subject: P, verb: P) -> str | None:
         return "3sg"
     if low in _PLURAL_PRONOUNS and subject.tag_ == "DT":
         return "pl"
+    if low == "both" and subject.tag_ == "DT":
+        return "pl"  # "both has" (of two things just named, or "both of them")
+    if low == "one" and subject.tag_ == "CD" and any(c.lower_ == "of" for c in subject.children):
+        return "3sg"  # "one of my friends live": the verb goes with "one", not "friends"
     return _noun_number(subject)
 
 
@@ -379,7 +383,9 @@ def _agreeing_form(verb: P, number: str) -> str | None:
 
 
 def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
-    found: list[Candidate] = _modal_third_person(sent) + _verbless_like(sent)
+    found: list[Candidate] = (
+        _modal_third_person(sent) + _verbless_like(sent) + _causative_complement(sent)
+    )
     for verb in sent:
         if verb.tag_ not in ("VBZ", "VBP", "VB", "VBD") or verb.text.startswith("'"):
             continue
@@ -441,6 +447,46 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
                 (verb.idx, end, _match_case(want, verb.text)),
                 expect,
                 confident=subject.tag_ in ("PRP", "DT") or bool(_children(subject, "det", "poss")),
+            )
+        )
+    return found
+
+
+_MAKE_LET_HELP = lx.words("make let help")
+
+
+def _causative_complement(sent: Span) -> list[Candidate]:
+    """ "it makes the story sounds real", "let him goes": after make/let/help + object the
+    verb is bare, not agreeing with the object ("makes the story sound")."""
+    found: list[Candidate] = []
+    for verb in sent:
+        head = verb.head
+        # The -s form can be tagged a plural noun ("penetrates"); its own subject shows a verb.
+        third = verb.tag_ == "VBZ" or (verb.tag_ == "NNS" and morph.is_third_person(verb.lower_))
+        if not third or verb.dep_ not in ("ccomp", "xcomp") or head.i > verb.i:
+            continue
+        if head.lemma_.lower() not in _MAKE_LET_HELP or head.pos_ != "VERB":
+            continue
+        subject = _subject_of(verb)
+        if subject is None or not head.i < subject.i < verb.i or verb.i - head.i > 5:
+            continue
+        if _children(verb, "mark", "aux") or verb.lemma_.lower() == "be":
+            continue  # "make sure that it is", "help the ones who is": not the bare verb
+        if any(
+            t.pos_ in ("ADJ", "SCONJ") or t.tag_ in ("WDT", "WP")
+            for t in sent.doc[head.i + 1 : subject.i]
+        ):
+            continue  # "make sure it works", "make clear he knows"
+        base = morph.base_of(verb.lower_)
+        if base is None or base == verb.lower_:
+            continue
+        found.append(
+            Candidate(
+                head,
+                verb,
+                f"{head.lemma_.lower()} + object + {verb.lower_}",
+                (verb.idx, verb.idx + len(verb.text), _match_case(base, verb.text)),
+                lambda t: t.tag_ == "VB",
             )
         )
     return found
