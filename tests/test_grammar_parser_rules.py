@@ -911,3 +911,10 @@ def test_agreement_after_make_let_help_and_with_both_or_one_of(text: str, fix: s
 )
 def test_agreement_look_alikes_of_make_both_and_one_of_are_left_alone(text: str) -> None:
     assert found("grammar.subject_verb_agreement", text) == []
+
+
+def test_a_bare_verb_after_learn_or_know_is_not_a_noun_missing_its_article() -> None:
+    # "learn swim" lacks "to" (or "how to"); "learn a swim" would be a false fix.
+    text = "Some children never learn swim, and others do not know cook at all."
+    assert found("grammar.article_omission", text) == []
+    assert found("grammar.article_omission", "I forgot plan at home.") != []

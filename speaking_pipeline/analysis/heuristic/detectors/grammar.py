@@ -1590,6 +1590,13 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     before = noun.doc[noun.i - 1] if noun.i > noun.sent.start else None
     if before is not None and before.lower_ == "to" and morph.is_base_verb(noun.lower_):
         return False  # "good to book": an infinitive misread as a noun
+    if (
+        noun.dep_ == "dobj"
+        and head.lemma_.lower() in _INFINITIVE_VERBS
+        and not _children(noun, "amod", "compound")
+        and morph.is_base_verb(noun.lower_)
+    ):
+        return False  # "learn swim": "to" left out of an infinitive, not "a swim"
     if noun.sent[0].lower_ == "dear":
         return False  # a greeting names its addressee without an article
     if noun.dep_ == "pobj":
@@ -1612,6 +1619,12 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     # Headline-like openings and names are too often misread; a noun that is one of a kind
     # ("Environment is ...", "Atmosphere is ...") needs "the" there too.
     return not (noun.dep_ == "nsubj" and noun.i == noun.sent.start and lemma not in _UNIQUE)
+
+
+# Verbs of skill followed by an infinitive: a bare verb after them lost its "to" ("learn
+# swim"). Not "want/need/forget", whose objects are as often nouns that are also verbs
+# ("forgot plan" wants "the plan").
+_INFINITIVE_VERBS = lx.words("know learn")
 
 
 def _makes_definite(adjective: P) -> bool:
