@@ -918,3 +918,21 @@ def test_a_bare_verb_after_learn_or_know_is_not_a_noun_missing_its_article() -> 
     text = "Some children never learn swim, and others do not know cook at all."
     assert found("grammar.article_omission", text) == []
     assert found("grammar.article_omission", "I forgot plan at home.") != []
+
+
+@pytest.mark.parametrize(
+    ("text", "fix"),
+    [
+        ("Nobody can predict future.", "predict the future"),
+        ("We talked about future of the city.", "about the future"),
+        ("I think this shop has future.", "has a future"),
+    ],
+)
+def test_the_future_is_one_of_a_kind(text: str, fix: str) -> None:
+    hits = found("grammar.article_omission", text)
+    assert any(c == fix for _, c in hits), hits
+
+
+def test_in_future_and_future_as_a_modifier_are_left_alone() -> None:
+    text = "In future, please call first. My future plans are simple."
+    assert found("grammar.article_omission", text) == []

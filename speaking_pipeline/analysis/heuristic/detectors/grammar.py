@@ -1614,6 +1614,8 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
         return False
     if noun.dep_ == "appos" and _of_phrase(noun):
         return False  # "Anna Berg, director of the museum": a title
+    if lemma == "future" and noun.dep_ == "dobj" and noun.head.lemma_.lower() == "have":
+        return False  # "it has future" wants "a future": a set phrase of its own
     if lemma == "man" and not _children(noun, "amod"):
         return False  # "since then man has built cities": humankind
     # Headline-like openings and names are too often misread; a noun that is one of a kind
@@ -1734,7 +1736,7 @@ def _article_for(noun: P) -> str | None:
 
 
 # Nouns of which there is one, so they take "the" ("the environment", "the atmosphere").
-_UNIQUE = lx.UNIQUE_NOUNS | lx.words("atmosphere universe ozone")
+_UNIQUE = lx.UNIQUE_NOUNS | lx.words("atmosphere universe ozone future")
 
 
 def _of_phrase(noun: P) -> bool:
