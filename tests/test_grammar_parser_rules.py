@@ -936,3 +936,21 @@ def test_the_future_is_one_of_a_kind(text: str, fix: str) -> None:
 def test_in_future_and_future_as_a_modifier_are_left_alone() -> None:
     text = "In future, please call first. My future plans are simple."
     assert found("grammar.article_omission", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        ("The rise in prices is related with the new road.", "related with", "related to"),
+        ("Beside this, the hotel is cheap.", "Beside this", "Besides this"),
+        ("It is far. Beside that, it is late.", "Beside that", "Besides that"),
+    ],
+)
+def test_related_with_and_an_opening_beside(text: str, said: str, fix: str) -> None:
+    hits = found("grammar.preposition", text)
+    assert (said, fix) in hits, hits
+
+
+def test_beside_as_a_place_is_left_alone() -> None:
+    text = "Beside this house there is a tree, and we sat beside that, talking."
+    assert found("grammar.preposition", text) == []

@@ -2504,6 +2504,7 @@ _COLLOCATIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("concentrate", "VERB", ("in", "at"), "concentrate on"),
     ("complain", "VERB", ("for",), "complain about"),
     ("interested", "ADJ", ("on", "about", "for", "at", "with"), "interested in"),
+    ("related", "ADJ", ("with",), "related to"),
     ("afraid", "ADJ", ("from", "about"), "afraid of"),
     ("scared", "ADJ", ("from",), "scared of"),
     ("frightened", "ADJ", ("from",), "frightened of"),
@@ -2793,12 +2794,23 @@ def preposition(doc: Doc) -> Detection | None:
                 if doc.tokens[last].sentence == token.sentence:
                     hits.append(Hit(token.index, last, " ".join(phrase), right))
         hits += _time_prepositions(doc, token, after)
+        hits += _beside_for_besides(doc, token, after)
     hits = [h for h in hits if _attached(doc, h)]
     unique: dict[int, Hit] = {}
     for hit in hits:
         unique.setdefault(hit.first, hit)
     ordered = sorted(unique.values(), key=lambda h: h.first)
     return Detection("grammar.preposition", ordered) if ordered else None
+
+
+def _beside_for_besides(doc: Doc, token: Token, after: Token) -> list[Hit]:
+    """ "Beside this, ...": opening a sentence to add a point, it is "besides" ("beside the
+    river" is a place)."""
+    if token.norm != "beside" or not (token.index == 0 or token.ends_sentence_before):
+        return []
+    if after.norm in ("this", "that") and after.comma_after and after.sentence == token.sentence:
+        return [Hit(token.index, after.index, "beside this,", f"{token.text}s {after.text}")]
+    return []
 
 
 def _attached(doc: Doc, hit: Hit) -> bool:
