@@ -954,3 +954,10 @@ def test_related_with_and_an_opening_beside(text: str, said: str, fix: str) -> N
 def test_beside_as_a_place_is_left_alone() -> None:
     text = "Beside this house there is a tree, and we sat beside that, talking."
     assert found("grammar.preposition", text) == []
+
+
+def test_thing_is_a_count_noun() -> None:
+    # The lexicon lists "thing" both ways; said bare it is always one thing or several.
+    hits = found("grammar.article_omission", "Today I bought new thing for the kitchen.")
+    assert [q for q, _ in hits] == ["bought new thing"], hits
+    assert found("grammar.article_omission", "The thing is, we are late.") == []

@@ -376,7 +376,7 @@ COUNT_NOUNS = words(
     report presentation speech problem question answer idea decision mistake plan reason result
     example solution opportunity choice goal dream task challenge situation issue event trip
     journey weekend week month year hour minute moment day game match race film movie show song
-    album story article picture photo image poster video website app blog podcast account
+    album story article picture photo image poster video website app blog podcast account thing
     password contract deal offer loan mortgage receipt bill invoice discount promotion
     building tower castle temple mosque fridge table chair desk window door bottle cup plate
     meal sandwich apple banana orange tree flower pool mix souvenir gift present bakery
