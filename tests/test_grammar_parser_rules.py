@@ -961,3 +961,28 @@ def test_thing_is_a_count_noun() -> None:
     hits = found("grammar.article_omission", "Today I bought new thing for the kitchen.")
     assert [q for q, _ in hits] == ["bought new thing"], hits
     assert found("grammar.article_omission", "The thing is, we are late.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("I like the idea, which seem good to me.", "which seem"),
+        ("Some judge you by your clothing, which lead to mistakes.", "which lead"),
+        ("It has a big influence on society which judge people quickly.", "which judge"),
+    ],
+)
+def test_which_after_a_singular_noun_takes_a_singular_verb(text: str, said: str) -> None:
+    hits = found("grammar.subject_verb_agreement", text)
+    assert said in [q for q, _ in hits], hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # ", which" after a plural may stand for the whole clause: singular is right here.
+        "Children play sports, which is healthy.",
+        "The noise from cars which is loud keeps me awake.",
+    ],
+)
+def test_which_look_alikes_are_left_alone(text: str) -> None:
+    assert found("grammar.subject_verb_agreement", text) == []

@@ -255,14 +255,27 @@ def _antecedent_number(pronoun: P, verb: P) -> str | None:
     if pronoun.lower_ == "that" and after is not None and after.lower_ in _THAT_IS_OPENERS:
         return None  # "... we should rest that is because ...": a new sentence left unstopped
     counted = antecedent.head.lower_ == "of" and antecedent.head.head.lemma_.lower() in _AMOUNTS
-    if antecedent.dep_ == "pobj" and pronoun.lower_ != "who" and not counted:
+    if (
+        antecedent.dep_ == "pobj"
+        and pronoun.lower_ != "who"
+        and not counted
+        and not _one_either_way(antecedent)
+    ):
         # "the noise from cars which is ...": "which" may go with the first noun; not after
         # an amount, which has no number of its own ("a lot of tourists that doesn't").
         return None
     low = antecedent.lower_
     if low in _IRREGULAR_PLURALS or low == "those":
         return "pl"
-    if antecedent.i == pronoun.i - 1 and not _children(antecedent, "conj"):
+    # ", which" after a singular noun: it stands for the noun or for the whole clause before
+    # it ("they play sports, which is healthy"), singular either way; after a plural it may
+    # be either, so only the singular is read.
+    comma_which = (
+        pronoun.lower_ == "which"
+        and antecedent.i == pronoun.i - 2
+        and verb.doc[pronoun.i - 1].lower_ == ","
+    )
+    if (antecedent.i == pronoun.i - 1 or comma_which) and not _children(antecedent, "conj"):
         # "the letters which was", "a problem that need": the noun right before the pronoun,
         # when its form shows its number and it is not a kind or an amount.
         if low in _EITHER_NUMBER or antecedent.lemma_.lower() in _EITHER_NUMBER:
@@ -272,8 +285,11 @@ def _antecedent_number(pronoun: P, verb: P) -> str | None:
         # A regular plural shows its number whatever the lexicon says of the singular: "other
         # changes which is" ("change" is listed both ways, like "time").
         if antecedent.tag_ == "NNS" and regular and lemma not in lx.UNCOUNTABLE_NOUNS:
-            return "pl"
-        if antecedent.tag_ == "NN" and _countable(low) and not low.endswith("s"):
+            return None if comma_which else "pl"
+        # A singular noun, counted or not, takes a singular verb ("society which judge"):
+        # only the parse's tag must be right, so the word must be one the lexicon knows.
+        known = _countable(low) or morph.countability(lemma) in ("count", "both", "mass")
+        if antecedent.tag_ == "NN" and known and not low.endswith("s"):
             return "3sg"
     if antecedent.tag_ != "NN" or low not in _SINGULAR_ANTECEDENTS:
         return None
@@ -283,6 +299,13 @@ def _antecedent_number(pronoun: P, verb: P) -> str | None:
         # determiner of its own.
         return "3sg" if dets & {"a", "an", "the", "every", "each", "this", "that"} else None
     return "3sg"
+
+
+def _one_either_way(pobj: P) -> bool:
+    """ "the influence on society which": a singular noun after a preposition whose own head
+    is a singular noun or a verb, so "which" stands for one thing whichever it goes with."""
+    owner = pobj.head.head
+    return pobj.tag_ == "NN" and (owner.tag_ == "NN" or owner.pos_ == "VERB")
 
 
 def _noun_number(noun: P) -> str | None:
