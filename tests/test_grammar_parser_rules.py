@@ -986,3 +986,22 @@ def test_which_after_a_singular_noun_takes_a_singular_verb(text: str, said: str)
 )
 def test_which_look_alikes_are_left_alone(text: str) -> None:
     assert found("grammar.subject_verb_agreement", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        ("Take a coat in case if it rains.", "in case if", "in case (no 'if')"),
+        ("Alongside with the park there is a lake.", "Alongside with", "alongside (no 'with')"),
+        ("The long trip was worth of it.", "worth of it", "worth it"),
+        ("I could not choose between all of three.", "all of three", "all three"),
+    ],
+)
+def test_a_word_put_in_where_none_is_needed(text: str, said: str, fix: str) -> None:
+    hits = found("grammar.preposition", text)
+    assert (said, fix) in hits, hits
+
+
+def test_worth_it_and_all_of_the_three_are_left_alone() -> None:
+    text = "It was worth it, and all of the three rooms were clean in case we came back."
+    assert found("grammar.preposition", text) == []

@@ -2695,6 +2695,11 @@ _FIXED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("in", "my", "phone"), "on my phone"),
     (("in", "weekdays"), "on weekdays"),
     (("in", "my", "way", "to"), "on my way to"),
+    (("in", "case", "if"), "in case (no 'if')"),
+    (("alongside", "with"), "alongside (no 'with')"),
+    (("worth", "of", "it"), "worth it"),
+    *((("worth", "of", owner), f"worth {owner}") for owner in ("my", "your", "our", "their")),
+    *((("all", "of", number), f"all {number}") for number in ("two", "three", "four", "five")),
 )
 _DAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 _PERIODS = frozenset(
