@@ -944,15 +944,24 @@ def test_in_future_and_future_as_a_modifier_are_left_alone() -> None:
         ("The rise in prices is related with the new road.", "related with", "related to"),
         ("Beside this, the hotel is cheap.", "Beside this", "Besides this"),
         ("It is far. Beside that, it is late.", "Beside that", "Besides that"),
+        ("Apart of this, the room is small.", "Apart of", "Apart from"),
+        ("English is not superior than Chinese.", "superior than", "superior to"),
+        ("They are committed with the plan.", "committed with", "committed to"),
+        ("Because of we are young, we learn fast.", "Because of we", "because we"),
+        ("I always smile to people in the street.", "smile to", "smile at"),
+        ("It has a big impact over our lives.", "impact over", "an impact on"),
     ],
 )
-def test_related_with_and_an_opening_beside(text: str, said: str, fix: str) -> None:
+def test_more_wrong_prepositions_after_a_word(text: str, said: str, fix: str) -> None:
     hits = found("grammar.preposition", text)
     assert (said, fix) in hits, hits
 
 
-def test_beside_as_a_place_is_left_alone() -> None:
-    text = "Beside this house there is a tree, and we sat beside that, talking."
+def test_look_alikes_of_the_wrong_prepositions_are_left_alone() -> None:
+    text = (
+        "Beside this house there is a tree, and we sat beside that, talking. It would feel "
+        "apart of her life. Because of it, I smiled at him and thought about it."
+    )
     assert found("grammar.preposition", text) == []
 
 

@@ -2528,6 +2528,9 @@ _COLLOCATIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("complain", "VERB", ("for",), "complain about"),
     ("interested", "ADJ", ("on", "about", "for", "at", "with"), "interested in"),
     ("related", "ADJ", ("with",), "related to"),
+    ("superior", "ADJ", ("than",), "superior to"),
+    ("inferior", "ADJ", ("than",), "inferior to"),
+    ("committed", "ADJ", ("with",), "committed to"),
     ("afraid", "ADJ", ("from", "about"), "afraid of"),
     ("scared", "ADJ", ("from",), "scared of"),
     ("frightened", "ADJ", ("from",), "frightened of"),
@@ -2606,6 +2609,9 @@ _TAGGED_COLLOCATIONS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("example", "NOUN", ("for",), "an example of"),
     ("cause", "NOUN", ("for",), "the cause of"),
     ("married", "VERB", ("with",), "married to"),
+    ("smile", "VERB", ("to",), "smile at"),
+    ("think", "VERB", ("at",), "think about / think of"),
+    ("impact", "NOUN", ("over",), "an impact on"),
 )
 _FIXED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("for", "the", "other", "hand"), "on the other hand"),
@@ -2696,6 +2702,10 @@ _FIXED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("in", "weekdays"), "on weekdays"),
     (("in", "my", "way", "to"), "on my way to"),
     (("in", "case", "if"), "in case (no 'if')"),
+    *(
+        (("because", "of", subject), f"because {subject}")
+        for subject in ("i", "we", "they", "he", "she")
+    ),
     (("alongside", "with"), "alongside (no 'with')"),
     (("worth", "of", "it"), "worth it"),
     *((("worth", "of", owner), f"worth {owner}") for owner in ("my", "your", "our", "their")),
@@ -2822,7 +2832,7 @@ def preposition(doc: Doc) -> Detection | None:
                 if doc.tokens[last].sentence == token.sentence:
                     hits.append(Hit(token.index, last, " ".join(phrase), right))
         hits += _time_prepositions(doc, token, after)
-        hits += _beside_for_besides(doc, token, after)
+        hits += _adding_a_point(doc, token, after)
     hits = [h for h in hits if _attached(doc, h)]
     unique: dict[int, Hit] = {}
     for hit in hits:
@@ -2831,13 +2841,16 @@ def preposition(doc: Doc) -> Detection | None:
     return Detection("grammar.preposition", ordered) if ordered else None
 
 
-def _beside_for_besides(doc: Doc, token: Token, after: Token) -> list[Hit]:
-    """ "Beside this, ...": opening a sentence to add a point, it is "besides" ("beside the
-    river" is a place)."""
-    if token.norm != "beside" or not (token.index == 0 or token.ends_sentence_before):
+def _adding_a_point(doc: Doc, token: Token, after: Token) -> list[Hit]:
+    """ "Beside this, ...", "apart of that": opening a clause to add a point, it is "besides"
+    and "apart from" ("beside the river" is a place; "feel apart of it" is "a part")."""
+    opening = token.index == 0 or token.comma_before
+    if not opening or after.sentence != token.sentence:
         return []
-    if after.norm in ("this", "that") and after.comma_after and after.sentence == token.sentence:
+    if token.norm == "beside" and after.norm in ("this", "that") and after.comma_after:
         return [Hit(token.index, after.index, "beside this,", f"{token.text}s {after.text}")]
+    if token.norm == "apart" and after.norm == "of":
+        return [Hit(token.index, after.index, "apart of", f"{token.text} from")]
     return []
 
 
