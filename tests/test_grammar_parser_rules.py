@@ -858,9 +858,12 @@ def test_gerund_subject_look_alikes_are_left_alone(text: str) -> None:
         ("They search information about hotels.", "search information", "search for information"),
         ("In our school 60 percent students walk home.", "percent students", "percent of students"),
         ("His level English is good now.", "level English", "level of English"),
+        ("We arrived the station at eight.", "arrived the", "arrived at / in the"),
+        ("I would like to apply the job of waiter.", "apply the", "apply for the"),
+        ("Depending the weather, we walk or drive.", "Depending the", "Depending on the"),
     ],
 )
-def test_a_preposition_left_out_after_pay_search_percent_and_level(
+def test_a_preposition_left_out_after_a_verb_or_a_word_of_amount(
     text: str, said: str, fix: str
 ) -> None:
     hits = found("grammar.preposition", text)
@@ -876,9 +879,11 @@ def test_a_preposition_left_out_after_pay_search_percent_and_level(
         "The police searched the house and the garden.",
         "Prices rose by 10 percent in a year, a 10 percent increase.",
         "The level of English in the class is high.",
+        "When I arrived my uncle was waiting, and we arrived a day late.",
+        "You can apply the knowledge at work, depending on the job.",
     ],
 )
-def test_look_alikes_of_pay_search_percent_and_level_are_left_alone(text: str) -> None:
+def test_look_alikes_of_a_left_out_preposition_are_left_alone(text: str) -> None:
     assert found("grammar.preposition", text) == []
 
 

@@ -2921,6 +2921,23 @@ def _missing_preposition(doc: Doc, token: Token, after: Token) -> list[Hit]:
         if paid is not None:
             fix = f"{token.text} for {after.text}"
             return [Hit(token.index, after.index, "pay + thing bought", fix)]
+    if lemma in ("arrive", "apply") and after.norm not in _ARRIVE_OK_NEXT:
+        obj = _direct_object(doc, token)
+        if obj is not None and _place_or_post(lemma, obj):
+            right = "at / in" if lemma == "arrive" else "for"
+            return [
+                Hit(
+                    token.index,
+                    after.index,
+                    f"{lemma} + object",
+                    f"{token.text} {right} {after.text}",
+                )
+            ]
+    if token.norm == "depending" and after.norm not in ("on", "upon", ","):
+        if _parsed_pos(doc, after) in ("DET", "PRON", "NOUN", "ADJ"):
+            return [
+                Hit(token.index, after.index, "depending + noun", f"{token.text} on {after.text}")
+            ]
     if lemma == "search" and _sought(doc, after):
         return [
             Hit(
@@ -2981,6 +2998,32 @@ def _paid_for(doc: Doc, pay: Token) -> P | None:
             return None  # "pay the driver", "pay the bank"
         return obj
     return None
+
+
+_ARRIVE_OK_NEXT = lx.words("home here there back late early on at in to safely today soon")
+# What one applies for: "apply the cream" is right, "apply the job" is not.
+_POSTS = lx.words(
+    "job position post course scholarship visa place programme program internship vacancy"
+)
+# A length of time after "arrive" is how late or early: "arrived a day late".
+_ARRIVE_TIMES = lx.words("day week hour minute month year moment bit little lot few while")
+
+
+def _direct_object(doc: Doc, verb_token: Token) -> P | None:
+    verb = _parsed_token(doc, verb_token)
+    if verb is None or verb.pos_ != "VERB":
+        return None
+    return next(iter(_children(verb, "dobj")), None)
+
+
+def _place_or_post(lemma: str, obj: P) -> bool:
+    """ "arrived the station": a place reached; "apply the job": a post applied for."""
+    noun = obj.lemma_.lower()
+    if obj.pos_ not in ("NOUN", "PROPN") or obj.tag_ == "CD":
+        return False
+    if lemma == "apply":
+        return noun in _POSTS or any(c.lemma_.lower() in _POSTS for c in obj.children)
+    return noun not in _ARRIVE_TIMES and not any(c.tag_ == "CD" for c in obj.children)
 
 
 # What one searches for, never searches through: people and things looked for.
