@@ -2898,6 +2898,11 @@ _LISTEN_OK_NEXT = lx.words(
 _LISTEN_OBJECTS = lx.words("music podcasts podcast radio songs audiobooks news")
 
 
+def _left_out(token: Token, after: Token, key: str, preposition: str) -> list[Hit]:
+    """A hit on two words with the preposition put back between them."""
+    return [Hit(token.index, after.index, key, f"{token.text} {preposition} {after.text}")]
+
+
 def _missing_preposition(doc: Doc, token: Token, after: Token) -> list[Hit]:
     lemma = morph.verb_lemma(token.norm)
     if lemma == "listen" and after.norm not in _LISTEN_OK_NEXT:
@@ -2907,52 +2912,31 @@ def _missing_preposition(doc: Doc, token: Token, after: Token) -> list[Hit]:
             or (morph.is_noun(after.norm) and not morph.is_adverb(after.norm))
         )
         if is_object:
-            fix = f"{token.text} to {after.text}"
-            return [Hit(token.index, after.index, "listen + object", fix)]
+            return _left_out(token, after, "listen + object", "to")
     if lemma == "explain" and after.norm in ("me", "him", "her", "us", "them"):
-        return [Hit(token.index, after.index, "explain + person", f"{token.text} to {after.text}")]
+        return _left_out(token, after, "explain + person", "to")
     if lemma in ("reply", "listen") and after.norm in ("me", "him", "us", "them"):
-        return [Hit(token.index, after.index, f"{lemma} + person", f"{token.text} to {after.text}")]
+        return _left_out(token, after, f"{lemma} + person", "to")
     if lemma == "say" and after.norm in ("me", "him", "us", "them"):
         # "she said me": "said to me", or "told me".
-        return [Hit(token.index, after.index, "say + person", f"{token.text} to {after.text}")]
-    if lemma == "pay" and after.norm not in _PAY_OK_NEXT:
-        paid = _paid_for(doc, token)
-        if paid is not None:
-            fix = f"{token.text} for {after.text}"
-            return [Hit(token.index, after.index, "pay + thing bought", fix)]
+        return _left_out(token, after, "say + person", "to")
+    if lemma == "pay" and after.norm not in _PAY_OK_NEXT and _paid_for(doc, token) is not None:
+        return _left_out(token, after, "pay + thing bought", "for")
     if lemma in ("arrive", "apply") and after.norm not in _ARRIVE_OK_NEXT:
         obj = _direct_object(doc, token)
         if obj is not None and _place_or_post(lemma, obj):
-            right = "at / in" if lemma == "arrive" else "for"
-            return [
-                Hit(
-                    token.index,
-                    after.index,
-                    f"{lemma} + object",
-                    f"{token.text} {right} {after.text}",
-                )
-            ]
-    if token.norm == "depending" and after.norm not in ("on", "upon", ","):
-        if _parsed_pos(doc, after) in ("DET", "PRON", "NOUN", "ADJ"):
-            return [
-                Hit(token.index, after.index, "depending + noun", f"{token.text} on {after.text}")
-            ]
-    if lemma == "search" and _sought(doc, after):
-        return [
-            Hit(
-                token.index,
-                after.index,
-                "search + what is sought",
-                f"{token.text} for {after.text}",
+            return _left_out(
+                token, after, f"{lemma} + object", "at / in" if lemma == "arrive" else "for"
             )
-        ]
+    depending = token.norm == "depending" and after.norm not in ("on", "upon", ",")
+    if depending and _parsed_pos(doc, after) in ("DET", "PRON", "NOUN", "ADJ"):
+        return _left_out(token, after, "depending + noun", "on")
+    if lemma == "search" and _sought(doc, after):
+        return _left_out(token, after, "search + what is sought", "for")
     if lemma == "wait" and after.norm in _PREP_OBJECT and after.norm != "a":
         nxt = doc.next(after)
         if nxt is None or nxt.norm not in _WAIT_OK:
-            return [
-                Hit(token.index, after.index, "wait + object", f"{token.text} for {after.text}")
-            ]
+            return _left_out(token, after, "wait + object", "for")
     return []
 
 
