@@ -1019,3 +1019,10 @@ def test_a_word_put_in_where_none_is_needed(text: str, said: str, fix: str) -> N
 def test_worth_it_and_all_of_the_three_are_left_alone() -> None:
     text = "It was worth it, and all of the three rooms were clean in case we came back."
     assert found("grammar.preposition", text) == []
+
+
+def test_a_before_a_noun_never_counted_is_found_with_a_phrase_after_it() -> None:
+    hits = found("grammar.plural_countable", "There was a good feedback from the guests.")
+    assert [q for q, _ in hits] == ["a good feedback"], hits
+    # A phrase can make the sense of a noun counted only by the lexicon one thing.
+    assert found("grammar.plural_countable", "She has a good knowledge of Spanish.") == []

@@ -2223,8 +2223,11 @@ def _plural_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             article = next(
                 (c for c in noun.children if c.dep_ == "det" and c.lower_ in ("a", "an")), None
             )
-            if (article is not None and not _children(noun, "prep")) or (
-                article is not None and lemma in _PIECE_OF
+            # A phrase after the noun can make a sense countable ("a knowledge of Spanish");
+            # not for the nouns listed as never counted ("a feedback from people").
+            listed = lemma in lx.UNCOUNTABLE_NOUNS
+            if article is not None and (
+                not _children(noun, "prep") or listed or lemma in _PIECE_OF
             ):
                 if lemma in _PIECE_OF:
                     fix = "a piece of" if article.text.islower() else "A piece of"
