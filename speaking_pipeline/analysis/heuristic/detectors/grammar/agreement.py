@@ -10,6 +10,7 @@ from speaking_pipeline.analysis.heuristic.detectors.grammar.candidates import (
     Candidate,
     _finish,
     _replace,
+    _swap,
 )
 from speaking_pipeline.analysis.heuristic.detectors.grammar.countability import (
     _DET_TAGS,
@@ -288,15 +289,7 @@ def _there_is_plural(verb: P) -> list[Candidate]:
     if attr.tag_ != "NNS" or not (counted or bare_plural) or _children(attr, "conj"):
         return []
     want = "are" if verb.lower_ == "is" else "were"
-    return [
-        Candidate(
-            expl,
-            attr,
-            f"there {verb.lower_} + plural",
-            (verb.idx, verb.idx + len(verb.text), want),
-            lambda t: t.lower_ == want,
-        )
-    ]
+    return [_swap(expl, attr, f"there {verb.lower_} + plural", verb, want)]
 
 
 def _misread_subject(subject: P, verb: P) -> bool:
@@ -361,15 +354,7 @@ def _there_are_singular(expl: P, verb: P, attr: P) -> list[Candidate]:
     if any(c.dep_ == "prep" and c.lower_ == "of" for c in attr.children):
         return []
     want = "is" if verb.lower_ == "are" else "was"
-    return [
-        Candidate(
-            expl,
-            attr,
-            f"there {verb.lower_} + singular",
-            (verb.idx, verb.idx + len(verb.text), want),
-            lambda t: t.lower_ == want,
-        )
-    ]
+    return [_swap(expl, attr, f"there {verb.lower_} + singular", verb, want)]
 
 
 def _subjunctive(verb: P) -> bool:

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 from speaking_pipeline.analysis.heuristic import lexicons as lx
 from speaking_pipeline.analysis.heuristic import morphology as morph
 from speaking_pipeline.analysis.heuristic.detectors.common import indefinite_article
-from speaking_pipeline.analysis.heuristic.detectors.grammar.candidates import Candidate, _finish
+from speaking_pipeline.analysis.heuristic.detectors.grammar.candidates import (
+    Candidate,
+    _finish,
+    _replace,
+    _swap,
+)
 from speaking_pipeline.analysis.heuristic.detectors.grammar.countability import (
     _ATTR_MASS_OK,
     _DET_TAGS,
@@ -523,15 +528,7 @@ def _pronoun_for_possessive(pronoun: P) -> list[Candidate]:
         if morph.is_adverb(noun.text):
             return []  # "yours sincerely"
     want = _POSSESSIVE_FOR[pronoun.lower_]
-    return [
-        Candidate(
-            pronoun,
-            noun,
-            f"{pronoun.lower_} + noun",
-            (pronoun.idx, pronoun.idx + len(pronoun.text), _match_case(want, pronoun.text)),
-            lambda t: t.tag_ == "PRP$",
-        )
-    ]
+    return [_replace(pronoun, noun, f"{pronoun.lower_} + noun", pronoun, want, "PRP$")]
 
 
 def _demonstrative_number(det: P) -> list[Candidate]:
@@ -558,15 +555,7 @@ def _demonstrative_number(det: P) -> list[Candidate]:
     if any(t.tag_ == "CD" for t in noun.doc[det.i + 1 : noun.i]):
         return []  # "that 3 hours"
     want = "these" if det.lower_ == "this" else "those"
-    return [
-        Candidate(
-            det,
-            noun,
-            f"{det.lower_} + plural",
-            (det.idx, det.idx + len(det.text), _match_case(want, det.text)),
-            lambda t: t.lower_ == want,
-        )
-    ]
+    return [_swap(det, noun, f"{det.lower_} + plural", det, want)]
 
 
 # Nouns naming a part of something, which take "the" before "of": "in the middle of".

@@ -119,6 +119,8 @@ def _verify(doc: Doc, candidates: list[Candidate], rule: SentenceRule) -> dict[i
 
 
 def _replace(first: P, last: P, key: str, target: P, new: str, tag: str | None) -> Candidate:
+    """`target` replaced by `new` (in its case); the re-parse must tag the new word `tag`."""
+
     def expect(t: P) -> bool:
         return tag is None or t.tag_ == tag
 
@@ -128,4 +130,15 @@ def _replace(first: P, last: P, key: str, target: P, new: str, tag: str | None) 
         key,
         (target.idx, target.idx + len(target.text), _match_case(new, target.text)),
         expect,
+    )
+
+
+def _swap(first: P, last: P, key: str, target: P, new: str) -> Candidate:
+    """`target` replaced by the word `new` (in its case), which the re-parse must keep."""
+    return Candidate(
+        first,
+        last,
+        key,
+        (target.idx, target.idx + len(target.text), _match_case(new, target.text)),
+        lambda t: t.lower_ == new,
     )
