@@ -80,7 +80,23 @@ def test_scores_precision_recall_and_insights(m2_file: Path) -> None:
     # "brother go" and "He do(n't)" carry gold edits; "They has" is a real error nobody marked.
     assert (agreement.correct_examples, agreement.examples) == (2, 3)
     assert ("grammar.subject_verb_agreement", "They has") in report.false_examples
+    assert agreement.other_edit_hits == 0  # "They has" carries no edit of any type
     assert report.recurring_texts_with_insight == 1
+
+
+def test_counts_false_hits_that_fall_on_an_edit_of_another_type(tmp_path: Path) -> None:
+    # The annotator marks "has" but as a plain verb error: still false for agreement, but a
+    # place where a human saw an error.
+    path = tmp_path / "Y.dev.m2"
+    path.write_text(
+        LEARNER.replace(
+            "S They has a flat near the river .\n",
+            "S They has a flat near the river .\nA 1 2|||R:VERB|||have|||REQUIRED|||-NONE-|||0\n",
+        )
+    )
+    agreement = m2_eval.score_file(path).codes["grammar.subject_verb_agreement"]
+    assert (agreement.correct_hits, agreement.all_hits) == (2, 3)
+    assert agreement.other_edit_hits == 1
 
 
 def test_cli_prints_the_report_and_rejects_bad_files(
