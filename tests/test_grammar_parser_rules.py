@@ -238,6 +238,15 @@ NEW_LOOK_ALIKES = [
     ("grammar.preposition", "We went to summer camp and came with car seats."),
     ("grammar.preposition", "I work from 9 to 5 and I asked him to help."),
     ("grammar.preposition", "She agreed to the plan and asked to leave."),
+    # A post one person holds, after "become/elect" or with an "of" phrase.
+    ("grammar.article_omission", "He became president of the club last year."),
+    ("grammar.article_omission", "They elected her captain of the team."),
+    # The speaker acts by saying it, now, whatever the story before it.
+    ("grammar.past_tense", "Last night we watched a film, it was great, I really recommend it."),
+    ("grammar.past_tense", "Last week I read a great book, and I promise I will lend it to you."),
+    # What a work says stays in the present when it was watched or read in the past.
+    ("grammar.past_tense", "Yesterday I watched a documentary, and it shows how bad it is."),
+    ("grammar.past_tense", "Last week I read an article that says coffee is healthy."),
 ]
 
 
@@ -261,6 +270,13 @@ def test_correct_look_alikes_are_left_alone(code: str, text: str) -> None:
         ("grammar.plural_countable", "There are a lot of shop here.", "shop", "shops"),
         ("grammar.preposition", "My birthday is on March.", "on March", "in March"),
         ("grammar.past_tense", "I have seen that film yesterday.", "have seen", "saw"),
+        # An act said in a clause of its own past time is still a slip.
+        (
+            "grammar.past_tense",
+            "Yesterday I recommend the film to him.",
+            "recommend",
+            "recommended",
+        ),
     ],
 )
 def test_new_fixes_are_checked(code: str, text: str, said: str, fix: str) -> None:
@@ -320,6 +336,25 @@ ANCHORED_PAST = [
     (STORY_OPENING + "Lena knew that she loves the sea.", "loves", "loved"),
     # A present perfect for an event inside the story: named, no fix (had lost, or lost?).
     (STORY_OPENING + "Lena has lost her phone there.", "has lost", None),
+    # An "as" clause of time still dates the main clause, even with a verb of seeing.
+    ("As I saw the bus, I run to the stop.", "run", "ran"),
+    ("As we walked home, we see a big dog.", "see", "saw"),
+    # A time clause of a simple past main clause.
+    ("When I arrive, the shop was closed.", "arrive", "arrived"),
+    ("He left before I wake up.", "wake", "woke"),
+    ("We were eating when he comes in.", "comes", "came"),
+    # A verb coordinated with a present verb already read as a slip shares its time.
+    (
+        "Last Saturday I went to a wedding. My uncle make a funny speech and everybody laugh.",
+        "laugh",
+        "laughed",
+    ),
+    # "can" in a clause its own time words put in the past (named, not confident).
+    ("Two years ago I can not speak English.", "can not speak", "could not"),
+    ("Yesterday I can't find my keys.", "can't find", "couldn't"),
+    ("Yesterday I must work late.", "must work", "had to work"),
+    # A year long past dates its own clause.
+    ("In 2010 I finish school and started work.", "finish", "finished"),
 ]
 
 
@@ -359,6 +394,20 @@ def test_past_tense_read_from_the_discourse(text: str, expected: str, fix: str |
         "something new. I study in short blocks and I go running in the evening.",
         STORY_OPENING + "We still use that map today, and whenever a friend visits, I tell "
         "them the story.",
+        # An "as" clause of saying or knowing points back, it does not date the main clause.
+        "As I said, I like football a lot.",
+        "As I mentioned before, we live near the sea.",
+        "As you asked, I send you the photos from the trip. As I explained, I work from home.",
+        "As I told you, my sister works in a bank.",
+        # Time clauses of a future, a habit, a reflection now, and a contrast.
+        "When I arrive, I will call you. When I get home, I usually cook.",
+        "When I think about it now, I was lucky. Before I forget, I wanted to ask you.",
+        "While my brother likes big cities, my sister grew up by the sea.",
+        # Modals dated by a clause rather than a time word, or commenting now.
+        "I can remember when I was ill. Last week, I must admit, was fun.",
+        "Last year I learned to swim, so now I can swim.",
+        # A year dates its own clause only; a later year may be the future.
+        "The company was founded in 1995 and it makes shoes. In 2030 I finish my studies.",
     ],
 )
 def test_past_tense_discourse_look_alikes_are_left_alone(text: str) -> None:
@@ -389,7 +438,108 @@ ARTICLE_PATTERNS = [
     ("Atmosphere is getting warmer every year.", "Atmosphere", "The atmosphere"),
     ("That's reason why I moved.", "reason", "the reason"),
     ("Cooking is combination of patience and skill.", "combination", "a combination"),
+    # The parse can make the complement of "be" an adjectival one (acomp).
+    ("She is nurse in a hospital.", "nurse", "a nurse"),
+    ("She became teacher after her studies.", "teacher", "a teacher"),
+    # After a verb of going, "to" is a preposition even before a noun that is also a verb.
+    ("Yesterday I went to doctor.", "doctor", "the doctor"),
 ]
+
+
+def test_an_institution_made_one_place_by_an_adjective_needs_an_article() -> None:
+    # "in town" is a set phrase; "in small town" is one town, and a or the is for the learner
+    # to choose, so the pattern is named without a fix.
+    hits = found("grammar.article_omission", "I live in small town near the coast.")
+    assert [(q, c) for q, c in hits if "town" in q] == [("in small town", None)], hits
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("The price of houses are very high.", "are"),
+        ("The quality of the roads are bad.", "are"),
+        ("The cost of living are rising.", "are"),
+    ],
+)
+def test_a_thing_or_a_quality_before_of_decides_the_verb(text: str, said: str) -> None:
+    hits = found("grammar.subject_verb_agreement", text)
+    assert any(q.endswith(said) and c and c.endswith("is") for q, c in hits), hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A lot of my friends are here, and the rest of the students were late.",
+        "The majority of people are happy. A number of students are absent.",
+        "A group of tourists were waiting, and half of the rooms are empty.",
+    ],
+)
+def test_amounts_parts_and_groups_before_of_let_the_next_noun_decide(text: str) -> None:
+    assert found("grammar.subject_verb_agreement", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        ("It was an useful meeting.", "an useful", "a useful"),
+        ("It was a honest mistake.", "a honest", "an honest"),
+        ("My brother works as a engineer.", "a engineer", "an engineer"),
+    ],
+)
+def test_a_or_an_follows_the_sound_where_the_spelling_tells_it(
+    text: str, said: str, fix: str
+) -> None:
+    assert (said, fix) in found("grammar.article_omission", text)
+
+
+def test_no_article_fix_before_an_uncountable_noun_nor_an_unclear_sound() -> None:
+    # "an advice" would be a false fix: the number rule names "a advice" instead.
+    assert found("grammar.article_omission", "She gave me a advice.") == []
+    assert ("a advice", "a piece of advice") in found(
+        "grammar.plural_countable", "She gave me a advice."
+    )
+    for text in ("It was a unique chance.", "It is an unimportant detail.", "It was a unit."):
+        assert found("grammar.article_omission", text) == [], text
+
+
+def test_heights_in_foot_are_left_alone_but_two_foot_is_not() -> None:
+    assert found("grammar.plural_countable", "He is five foot tall, and she is six foot two.") == []
+    assert ("two foot", "two feet") in found("grammar.plural_countable", "I hurt my two foot.")
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        ("Does he likes football?", "Does he likes", "Does he like"),
+        ("He doesn't likes coffee.", "doesn't likes", "doesn't like"),
+    ],
+)
+def test_the_verb_after_does_is_bare(text: str, said: str, fix: str) -> None:
+    assert (said, fix) in found("grammar.subject_verb_agreement", text)
+
+
+def test_a_question_about_who_or_what_asks_in_the_singular() -> None:
+    assert ("Who want", "Who wants") in found("grammar.subject_verb_agreement", "Who want to come?")
+    text = "Who are your friends? Who knows the answer? What do you want? Who were they?"
+    assert found("grammar.subject_verb_agreement", text) == []
+
+
+def test_a_verb_after_an_adverbial_clause_does_not_borrow_its_subject() -> None:
+    # "sing" may go with "they" as well as with "their teacher".
+    text = "They smile when their teacher is happy and sing with her."
+    assert found("grammar.subject_verb_agreement", text) == []
+    hits = found("grammar.subject_verb_agreement", "I think that he works hard and earn a lot.")
+    assert ("earn", "earns") in hits
+
+
+def test_does_before_a_bare_verb_or_as_a_main_verb_is_left_alone() -> None:
+    text = "Does she know him? He does his homework, and it does matter."
+    assert found("grammar.subject_verb_agreement", text) == []
+
+
+def test_a_verb_parsed_as_a_noun_after_a_singular_subject_still_agrees() -> None:
+    hits = found("grammar.subject_verb_agreement", "My brother work as an engineer.")
+    assert ("brother work", "brother works") in hits
 
 
 @pytest.mark.parametrize(("text", "said", "fix"), ARTICLE_PATTERNS)
@@ -406,6 +556,10 @@ def test_new_article_patterns_are_found_and_fixed(text: str, said: str, fix: str
         "It is part of life, and that's a reason to smile.",
         "Last year we moved, and next week we move again.",
         "Over the past ten years the town grew.",
+        "It was fun, and she is head of the school.",
+        # Institutions said bare, also with an adjective of their kind.
+        "I was at school all day, and my sister is at high school.",
+        "We met in town. He is in hospital, and she went to primary school in Leeds.",
     ],
 )
 def test_new_article_look_alikes_are_left_alone(text: str) -> None:
@@ -505,6 +659,12 @@ def test_two_slips_of_one_kind_are_a_recurring_pattern() -> None:
         ("He was on his way to home.", "way to home", "way home"),
         ("In the end of the film, she dies.", "In the end of", "at the end of"),
         ("I read a book in the bus.", "in the bus", "on the bus"),
+        ("Despite of the rain, we went out.", "Despite of", "despite (no 'of') / in spite of"),
+        ("I will wait you outside the station.", "wait you", "wait for you"),
+        ("I usually wake up early on the morning.", "on the morning", "in the morning"),
+        ("We came back to home very late.", "back to home", "back home"),
+        ("I live in the third floor.", "in the third floor", "on the third floor"),
+        ("I will finish it until Friday.", "until", "by"),
     ],
 )
 def test_new_fixed_preposition_phrases(text: str, said: str, fix: str) -> None:
@@ -513,7 +673,17 @@ def test_new_fixed_preposition_phrases(text: str, said: str, fix: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["In the end, we won.", "We came home by bus.", "The way to the beach is long."]
+    "text",
+    [
+        "In the end, we won.",
+        "We came home by bus.",
+        "The way to the beach is long.",
+        # "you" opening a clause of its own in speech without commas.
+        "I can't wait you know it's my birthday. Just wait you will see.",
+        "In spite of the rain, we went out.",
+        "I met him on the morning of the wedding, and on the evening before the exam.",
+        "I will work until Friday. I did not finish it until Friday. We waited until noon.",
+    ],
 )
 def test_fixed_preposition_look_alikes_are_left_alone(text: str) -> None:
     assert found("grammar.preposition", text) == []

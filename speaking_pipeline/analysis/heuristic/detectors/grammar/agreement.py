@@ -70,7 +70,11 @@ def _agreeing_form(verb: P, number: str) -> str | None:
 
 def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     found: list[Candidate] = (
-        _modal_third_person(sent) + _verbless_like(sent) + _causative_complement(sent)
+        _modal_third_person(sent)
+        + _verbless_like(sent)
+        + _causative_complement(sent)
+        + _verb_read_as_noun(sent)
+        + _s_after_do(sent)
     )
     for verb in sent:
         if verb.tag_ not in ("VBZ", "VBP", "VB", "VBD") or verb.text.startswith("'"):
@@ -133,6 +137,61 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
                 (verb.idx, end, _match_case(want, verb.text)),
                 expect,
                 confident=subject.tag_ in ("PRP", "DT") or bool(_children(subject, "det", "poss")),
+            )
+        )
+    return found
+
+
+def _s_after_do(sent: Span) -> list[Candidate]:
+    """ "he doesn't likes", "does she wants": after "do/does" the verb is bare; the person is
+    already shown on "does"."""
+    found: list[Candidate] = []
+    for verb in sent:
+        if verb.tag_ != "VBZ" or not morph.is_known(verb.text):
+            continue
+        do = next(
+            (a for a in _children(verb, "aux") if a.lemma_.lower() == "do" and a.i < verb.i), None
+        )
+        base = verb.lemma_.lower()
+        if do is None or base == verb.lower_ or not base.isalpha():
+            continue
+        found.append(
+            Candidate(
+                do,
+                verb,
+                f"{do.lower_} + {verb.lower_}",
+                (verb.idx, verb.idx + len(verb.text), base),
+                lambda t: t.tag_ == "VB",
+            )
+        )
+    return found
+
+
+def _verb_read_as_noun(sent: Span) -> list[Candidate]:
+    """ "My brother work as an engineer": the bare verb after a singular subject is parsed as a
+    noun at the root of the sentence, with the subject hanging from it. The fix must parse as
+    a verb (VBZ) for the hit to stand."""
+    found: list[Candidate] = []
+    for word in sent:
+        if word.tag_ != "NN" or word.dep_ != "ROOT" or not morph.is_base_verb(word.lower_):
+            continue
+        subjects = [s for s in _children(word, "nsubj") if s.i < word.i]
+        if len(subjects) != 1 or _children(word, "aux", "auxpass", "det", "poss"):
+            continue
+        subject = subjects[0]
+        if subject.i != word.i - 1 or _children(subject, "conj"):
+            continue  # only right after its subject: "brother work", not a headline
+        number = "3sg" if subject.lower_ in ("he", "she", "it") else _noun_number(subject)
+        want = morph.inflect(word.lower_, "VBZ")
+        if number != "3sg" or want is None:
+            continue
+        found.append(
+            Candidate(
+                subject,
+                word,
+                f"{subject.lower_} + {word.lower_}",
+                (word.idx, word.idx + len(word.text), want),
+                lambda t: t.tag_ == "VBZ",
             )
         )
     return found
@@ -204,6 +263,10 @@ def _bare_coordinated(verb: P) -> bool:
     "or" right before it, so it shares the first verb's subject: "he owns a car and use it"
     (not "he wants to stay and help", not "he likes it, use it")."""
     if _children(verb, "aux", "auxpass", "nsubj", "nsubjpass", "mark", "expl"):
+        return False
+    if verb.head.dep_ == "advcl":
+        # "they smile when their teacher is happy and sing ...": out of an adverbial
+        # clause, the second verb may as well belong to the main one.
         return False
     before = verb.doc[verb.i - 1] if verb.i > 0 else None
     return (

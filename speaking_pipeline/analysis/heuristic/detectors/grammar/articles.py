@@ -44,7 +44,12 @@ _THE_PLACES = lx.words(
 _QUANTIFIER_WORDS = lx.words(
     "many much few several more most less enough such what which whose each every no any some"
 )
-_ARGUMENT_DEPS = frozenset({"dobj", "pobj", "attr", "nsubj", "nsubjpass", "appos", "oprd"})
+# A singular noun after "be" is now and then parsed as an adjectival complement ("she is
+# nurse": acomp): it is the same complement as an attr.
+_COMPLEMENT_DEPS = frozenset({"attr", "acomp"})
+_ARGUMENT_DEPS = (
+    frozenset({"dobj", "pobj", "nsubj", "nsubjpass", "appos", "oprd"}) | _COMPLEMENT_DEPS
+)
 _TIME_UNITS = lx.PAST_MARKER_UNITS | lx.words("day morning evening afternoon time")
 _MORE_IDIOMS = frozenset(
     {
@@ -89,7 +94,7 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
         return False
     lemma = noun.lemma_.lower()
     known = lemma in lx.COUNT_NOUNS and lemma not in _MASS_TOO
-    if not known and noun.dep_ == "attr" and _children(noun, "amod") and _one_thing(noun):
+    if not known and noun.dep_ in _COMPLEMENT_DEPS and _children(noun, "amod") and _one_thing(noun):
         # "it was wonderful experience", "she is kind doctor": after "be" with a
         # describing adjective, a noun used both ways means one instance when the subject
         # is one thing ("the shows are cheap entertainment" is the mass sense).
@@ -99,7 +104,7 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
             and lemma not in lx.UNCOUNTABLE_NOUNS
             and lemma not in _PRONOUN_NOUNS
         )
-    if not known and noun.dep_ == "attr" and _one_thing(noun) and _of_phrase(noun):
+    if not known and noun.dep_ in _COMPLEMENT_DEPS and _one_thing(noun) and _of_phrase(noun):
         # "it is combination of skill and power": a complement with an "of" phrase names one
         # instance ("a combination"), unless it is a part or an amount ("it is part of life").
         known = (
@@ -113,6 +118,12 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
         # an idiom ("give to charity", "in search of", "at stake"), so there it needs an
         # adjective that makes it one particular thing ("for long walk").
         known = noun.dep_ != "pobj" or bool(_children(noun, "amod"))
+    # Bare in set phrases ("in town", "at school"), but an adjective other than a kind of
+    # institution makes it one particular place: "in small town", not "at high school".
+    one_place = lemma in lx.INSTITUTIONAL_NOUNS and any(
+        a.lower_ not in lx.CLASSIFIER_ADJECTIVES for a in _children(noun, "amod")
+    )
+    known = known or one_place
     definite = lemma in _UNIQUE or any(_makes_definite(a) for a in _children(noun, "amod"))
     if noun.dep_ == "pobj" and noun.head.lower_ in ("to", "at") and lemma in _THE_PLACES:
         # "we went to cinema": a place everyone shares, reached or visited; "cinema" and
@@ -133,10 +144,11 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     if after is not None and (after.tag_ in ("CD", "POS", "NNP") or after.lower_ in ("'s", "-")):
         return False  # "room 5", "the doctor's", "bus-stop"
     head = noun.head
-    if (head.lemma_.lower(), noun.lower_) in lx.BARE_NOUN_IDIOMS or (
+    idiom = (head.lemma_.lower(), noun.lower_) in lx.BARE_NOUN_IDIOMS or (
         head.lower_,
         noun.lower_,
-    ) in _MORE_IDIOMS:
+    ) in _MORE_IDIOMS
+    if idiom and not one_place:
         return False  # "take place", "in addition"
     if lemma == "place" and head.lower_ == "in" and head.i != noun.sent.start:
         return False  # "she came in second place": a ranking; "In first place, ..." is not
@@ -147,8 +159,13 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     ):
         return False  # "last year", "next week": time adverbials take no article
     before = noun.doc[noun.i - 1] if noun.i > noun.sent.start else None
-    if before is not None and before.lower_ == "to" and morph.is_base_verb(noun.lower_):
-        return False  # "good to book": an infinitive misread as a noun
+    if (
+        before is not None
+        and before.lower_ == "to"
+        and morph.is_base_verb(noun.lower_)
+        and not (before.dep_ == "prep" and before.head.lemma_.lower() in _GOING)
+    ):
+        return False  # "good to book": an infinitive misread as a noun; not "went to doctor"
     if (
         noun.dep_ == "dobj"
         and head.lemma_.lower() in _INFINITIVE_VERBS
@@ -161,7 +178,7 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     if noun.dep_ == "pobj":
         prep = noun.head
         pair = (prep.lower_, noun.lower_)
-        if pair in lx.BARE_NOUN_IDIOMS or prep.lower_ in ("per", "via"):
+        if (pair in lx.BARE_NOUN_IDIOMS and not one_place) or prep.lower_ in ("per", "via"):
             return False
         if prep.lower_ == "by" and prep.dep_ != "agent":
             return False  # "by car", "by hand"; but the doer of a passive: "written by author"
@@ -173,6 +190,12 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
         return False
     if noun.dep_ == "appos" and _of_phrase(noun):
         return False  # "Anna Berg, director of the museum": a title
+    if (
+        lemma in _ROLES
+        and noun.dep_ in ("attr", "acomp", "oprd", "dobj")
+        and (_of_phrase(noun) or head.lemma_.lower() in _ROLE_VERBS)
+    ):
+        return False  # "she became captain of the team", "they elected him president"
     if lemma == "future" and noun.dep_ == "dobj" and noun.head.lemma_.lower() == "have":
         return False  # "it has future" wants "a future": a set phrase of its own
     if lemma == "man" and not _children(noun, "amod"):
@@ -180,6 +203,21 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
     # Headline-like openings and names are too often misread; a noun that is one of a kind
     # ("Environment is ...", "Atmosphere is ...") needs "the" there too.
     return not (noun.dep_ == "nsubj" and noun.i == noun.sent.start and lemma not in _UNIQUE)
+
+
+# Verbs of going somewhere: their "to" is a preposition, so "went to doctor" is a noun.
+_GOING = lx.words("go come get walk run drive fly travel move return send take bring")
+
+
+# A post that one person holds at a time is named without an article as the complement of
+# "be/become" with an "of" phrase, or after "elect/appoint/name".
+_ROLES = lx.words(
+    """
+    president vice-president captain chairman chairwoman chairperson chair head leader
+    director mayor governor king queen champion secretary treasurer editor coach principal
+    """
+)
+_ROLE_VERBS = lx.words("become elect appoint name crown make")
 
 
 # Verbs of skill followed by an infinitive: a bare verb after them lost its "to" ("learn
@@ -285,7 +323,9 @@ def _article_for(noun: P) -> str | None:
         for c in noun.children
     ):
         return "the"  # "that's the reason why"
-    if noun.dep_ in ("attr", "appos", "oprd") or (noun.dep_ == "pobj" and noun.head.lower_ == "as"):
+    if noun.dep_ in ("attr", "acomp", "appos", "oprd") or (
+        noun.dep_ == "pobj" and noun.head.lower_ == "as"
+    ):
         first = noun.left_edge if noun.left_edge.i < noun.i else noun
         return indefinite_article(first.text)
     to_place = noun.dep_ == "pobj" and noun.head.lower_ in ("to", "at") and not adjectives
@@ -670,6 +710,11 @@ def _such_without_a(such: P) -> list[Candidate]:
     ]
 
 
+# Beginnings whose sound the spelling tells: "a useful", "a usual", "a European", "a one-off",
+# "an hour", "an honest" ("uni-" does not: "a unit", "an unimportant").
+_SOUND_KNOWN = ("use", "usu", "eu", "one", "once", "hour", "honest", "honour", "honor")
+
+
 def _wrong_indefinite(article: P) -> list[Candidate]:
     """ "a apple", "an car": the article does not match the sound of the next word."""
     nxt = article.doc[article.i + 1] if article.i + 1 < len(article.doc) else None
@@ -678,8 +723,12 @@ def _wrong_indefinite(article: P) -> list[Candidate]:
     if nxt.pos_ not in ("NOUN", "ADJ", "ADV") or not morph.is_known(nxt.text):
         return []
     want = indefinite_article(nxt.text)
-    if want == article.lower_ or nxt.lower_.startswith(("u", "h", "eu", "o")):
-        return []  # "a university", "an hour", "a one-off": sound, not spelling, decides
+    if want == article.lower_:
+        return []
+    if nxt.lower_.startswith(("u", "h", "eu", "o")) and not nxt.lower_.startswith(_SOUND_KNOWN):
+        return []  # "a university", "an unusual", "a hotel": sound, not spelling, decides
+    if nxt.lemma_.lower() in lx.UNCOUNTABLE_NOUNS:
+        return []  # "a advice" wants no article at all: the number rule names it
     return [
         Candidate(
             article,

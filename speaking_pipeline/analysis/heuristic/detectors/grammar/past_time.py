@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from speaking_pipeline.analysis.heuristic import lexicons as lx
-from speaking_pipeline.analysis.heuristic.detectors.grammar.syntax import _subject_of
+from speaking_pipeline.analysis.heuristic.detectors.grammar.syntax import _children, _subject_of
 from speaking_pipeline.analysis.heuristic.text import Doc
 
 if TYPE_CHECKING:
@@ -83,11 +83,21 @@ def _this_period(sent: Span) -> bool:
     )
 
 
+# "In 2010 I finish school": a year this far back is past whenever the analysis runs. A fixed
+# bound rather than today's date, so that a transcript always gets the same feedback.
+SURELY_PAST_BEFORE = 2020
+
+
+def _past_year(word: str) -> bool:
+    return len(word) == 4 and word.isdigit() and 1900 <= int(word) < SURELY_PAST_BEFORE
+
+
 def _sentence_past_marker(sent: Span) -> bool:
     """The sentence names a past time anywhere (the parse of a learner's sentence can attach
     "Last winter" to the wrong word, so this reads the words): yesterday, last week, two years
     ago, when I was young."""
-    words = [t.lower_ for t in sent]
+    aside = {t.i for c in sent if _as_comment(c) for t in c.subtree}
+    words = [t.lower_ for t in sent if t.i not in aside]  # "as I said yesterday" dates nothing
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if word in ("yesterday", "ago", "childhood"):
@@ -133,3 +143,26 @@ _REPORTING = lx.words(
     hear learn promise explain suppose imagine expect guess dream
     """
 )
+
+
+# "As I said", "as you asked", "as we agreed before": the clause points back to something said
+# or known, and says nothing of when the main clause happens ("As I said, I like football").
+_AS_COMMENT_VERBS = lx.words(
+    """
+    say tell ask request mention agree promise discuss suggest explain expect plan arrange
+    write note state know hope wish want show describe report point predict hear read guess
+    imagine think believe decide advise indicate remember learn discover notice
+    """
+)
+
+
+def _as_comment(clause: P) -> bool:
+    """An "as" clause of saying or knowing with no object of its own but a person ("as I told
+    you"), not a time ("as I saw the bus, I ran")."""
+    if clause.dep_ != "advcl" or clause.lemma_.lower() not in _AS_COMMENT_VERBS:
+        return False
+    leading = {m.lower_ for m in _children(clause, "mark", "advmod") if m.i < clause.i}
+    if leading != {"as"}:
+        return False
+    objects = _children(clause, "dobj", "ccomp", "xcomp", "attr")
+    return all(o.tag_ == "PRP" and o.lower_ != "it" for o in objects)

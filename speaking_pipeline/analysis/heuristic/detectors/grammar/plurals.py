@@ -198,12 +198,17 @@ def _pluralisable(noun: P) -> str | None:
     return plural
 
 
+_SIZES = lx.words("tall high long deep wide")
+
+
 def _singular_after_plural_quantifier(doc: Doc, noun: P) -> list[Candidate]:
     after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
     if after is not None and (after.lower_ in ("-", "old", "'s") or after.pos_ == "NOUN"):
         return []  # "a two-hour drive", "three year old", "ten minute walk"
     if any(c.tag_ in ("NNP", "NNPS") for c in noun.children):
         return []  # "4 Spruce Avenue": part of a name
+    if noun.lower_ == "foot" and after is not None and (after.lower_ in _SIZES or after.like_num):
+        return []  # "five foot tall", "six foot two": heights are said so
     trigger: P | None = None
     for child in noun.children:
         if child.i > noun.i:

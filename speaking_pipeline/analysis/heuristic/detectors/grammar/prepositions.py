@@ -196,6 +196,11 @@ _FIXED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("came", "to", "here"), "came here"),
     (("return", "back"), "return"),
     (("return", "to", "home"), "return home"),
+    (("back", "to", "home"), "back home"),
+    *(
+        (("in", "the", floor, "floor"), f"on the {floor} floor")
+        for floor in ("ground", "first", "second", "third", "fourth", "fifth", "top")
+    ),
     (("returned", "to", "home"), "returned home"),
     (("returning", "to", "home"), "returning home"),
     (("going", "to", "home"), "going home"),
@@ -221,6 +226,7 @@ _FIXED: tuple[tuple[tuple[str, ...], str], ...] = (
         for subject in ("i", "we", "they", "he", "she")
     ),
     (("alongside", "with"), "alongside (no 'with')"),
+    (("despite", "of"), "despite (no 'of') / in spite of"),
     (("worth", "of", "it"), "worth it"),
     *((("worth", "of", owner), f"worth {owner}") for owner in ("my", "your", "our", "their")),
     *((("all", "of", number), f"all {number}") for number in ("two", "three", "four", "five")),
@@ -444,11 +450,22 @@ def _missing_preposition(doc: Doc, token: Token, after: Token) -> list[Hit]:
         return _left_out(token, after, "depending + noun", "on")
     if lemma == "search" and _sought(doc, after):
         return _left_out(token, after, "search + what is sought", "for")
-    if lemma == "wait" and after.norm in _PREP_OBJECT and after.norm != "a":
+    if lemma == "wait" and after.norm in _PREP_OBJECT | {"you"} and after.norm != "a":
         nxt = doc.next(after)
-        if nxt is None or nxt.norm not in _WAIT_OK:
+        # "wait you know", "wait you will see" in speech without commas: "you" starts a
+        # clause of its own when a verb follows it.
+        aside = after.norm == "you" and (
+            nxt is None
+            or nxt.norm in _YOU_ASIDES
+            or nxt.norm in morph.MODALS
+            or morph.is_base_verb(nxt.norm)
+        )
+        if (nxt is None or nxt.norm not in _WAIT_OK) and not aside:
             return _left_out(token, after, "wait + object", "for")
     return []
+
+
+_YOU_ASIDES = lx.words("know see guys mean think are have were")
 
 
 # What is paid itself ("pay the bill", "pay me"), so "for" is not missing before it.
@@ -644,6 +661,23 @@ _DIRECT_PERSON = lx.words("ask tell call phone answer contact invite thank marry
 _PERSONS = lx.words("me him her us them")
 
 
+_DAY_PARTS = lx.words("morning afternoon evening")
+_PARTICULAR_DAY = lx.words("of before after when that")
+# Verbs of getting something done: "until" a time says how long, "by" it says the deadline.
+_COMPLETING = lx.words("finish complete submit deliver send return hand")
+
+
+def _completed(doc: Doc, until: Token) -> bool:
+    """ "I will finish it until Friday": the preposition belongs to a verb of completing."""
+    parsed = _parsed_token(doc, until)
+    return (
+        parsed is not None
+        and parsed.dep_ == "prep"
+        and parsed.head.lemma_.lower() in _COMPLETING
+        and not _children(parsed.head, "neg")
+    )
+
+
 def _time_prepositions(doc: Doc, token: Token, after: Token) -> list[Hit]:
     norm = token.norm
     following = doc.next(after)
@@ -684,6 +718,16 @@ def _time_prepositions(doc: Doc, token: Token, after: Token) -> list[Hit]:
     if agreed and following is not None and following.norm in _PERSONS | {"you"}:
         fix = f"{token.text} with {following.text}"
         return [Hit(token.index, following.index, "agree to + person", fix)]
+    # "on the morning" is a part of the day as "in the morning"; "on the morning of the
+    # wedding", "on the evening before" name one particular day and are right.
+    part = following is not None and following.norm in _DAY_PARTS
+    if norm == "on" and after.norm == "the" and part and following is not None:
+        beyond = doc.next(following)
+        if beyond is None or beyond.norm not in _PARTICULAR_DAY:
+            fix = f"in the {following.text}"
+            return [Hit(token.index, following.index, "on + part of the day", fix)]
+    if norm in ("until", "till") and _completed(doc, token):
+        return [Hit(token.index, token.index, f"{norm} + deadline", "by")]
     if norm in ("on", "at") and re.fullmatch(r"(19|20)\d\d", after.norm):
         return [Hit(token.index, after.index, f"{norm} + year", f"in {after.text}")]
     if norm in ("since", "during"):

@@ -87,6 +87,9 @@ def _number(subject: P, verb: P) -> str | None:
         return {"i": "1", "you": "2", "he": "3sg", "she": "3sg", "it": "3sg"}.get(low) or (
             "pl" if low in ("we", "they") else None
         )
+    if low in ("who", "what") and subject.i == subject.sent.start and verb.dep_ == "ROOT":
+        # A question about who or what did it asks in the singular: "Who wants to come?"
+        return "3sg" if subject.sent[-1].text == "?" else None
     if low in ("who", "that", "which"):
         return _antecedent_number(subject, verb)
     if low in _SINGULAR_PRONOUNS and subject.tag_ in ("DT", "NN"):
@@ -249,11 +252,21 @@ def _noun_number(noun: P) -> str | None:
 
 
 def _counts_alone(noun: P) -> bool:
-    """The noun is a thing rather than an amount or a kind, so "of ..." does not decide."""
-    lemma = noun.lemma_.lower()
-    if lemma in ("group", "kind", "sort", "type", "lot", "pair", "piece", "bit"):
-        return False
-    return lemma in lx.COUNT_NOUNS or morph.countability(lemma) == "count"
+    """The noun is a thing or a quality rather than an amount, a part or a kind, so "of ..."
+    does not decide: "the price of houses are" and "the quality of the roads are" are slips,
+    "a lot of people are" and "the rest of them were" are not."""
+    return noun.lemma_.lower() not in _OF_DECIDES
+
+
+# Nouns whose verb may follow the noun after "of": amounts, parts, kinds and groups.
+_OF_DECIDES = lx.words(
+    """
+    group kind sort type lot lots pair piece bit majority minority rest half part variety
+    range number couple bunch set plenty amount fraction bulk remainder total handful dozen
+    percent percentage proportion share most none all some any each either neither one
+    series mass host crowd team family staff class
+    """
+)
 
 
 _POSSESSIVES = frozenset({"my", "your", "his", "her", "our", "their"})

@@ -10,9 +10,11 @@ from speaking_pipeline.analysis.heuristic.detectors.grammar.candidates import Ca
 from speaking_pipeline.analysis.heuristic.detectors.grammar.past_time import (
     _PAST_UNITS,
     _REPORTING,
+    _as_comment,
     _finite_past,
     _past_context,
     _past_frames,
+    _past_year,
     _sentence_past_marker,
     _this_period,
 )
@@ -46,9 +48,9 @@ _STATES = lx.DISCOURSE_VERBS | lx.words(
 )
 
 
-def _past_marker(verb: P) -> bool:
-    """The verb's own clause says the time is past: yesterday, last week, two years ago, or a
-    'when I was young' clause attached to it."""
+def _past_marker(verb: P, clauses: bool = True) -> bool:
+    """The verb's own clause says the time is past: yesterday, last week, two years ago, or
+    (with `clauses`) a 'when I was young' clause attached to it."""
     for child in verb.children:
         low = child.lower_
         if child.dep_ in ("npadvmod", "advmod", "tmod") and low == "yesterday":
@@ -64,9 +66,13 @@ def _past_marker(verb: P) -> bool:
             for g in child.children:
                 if g.dep_ == "pobj" and any(m.lower_ == "last" for m in g.children):
                     return True
-        if child.dep_ == "advcl" and child.tag_ == "VBD":
+                if g.dep_ == "pobj" and low == "in" and _past_year(g.text):
+                    return True
+        if clauses and child.dep_ == "advcl" and child.tag_ == "VBD":
             marks = {m.lower_ for m in _children(child, "mark", "advmod")}
             if marks & {"when", "while", "after", "before", "as", "once"}:
+                if _as_comment(child):
+                    continue
                 return True
     return False
 
@@ -285,6 +291,46 @@ def _narrated_clause(clause: P, past_here: int, stative: bool, embedded: bool) -
     return not marks & {"how", "if", "unless", "whenever", "since"}
 
 
+# Verbs whose "I + present" is an act done by saying it, now: "I recommend it", "I promise".
+_SPEECH_ACTS = lx.words(
+    """
+    recommend suggest promise swear bet guess admit agree apologise apologize thank advise
+    insist hope wish
+    """
+)
+
+
+def _speech_act(clause: P) -> bool:
+    """The speaker does something by saying it ("Last night we saw it, and I really recommend
+    it"): the past time elsewhere in the sentence is not this clause's time."""
+    return _narrator_speaks(clause) and clause.lemma_.lower() in _SPEECH_ACTS
+
+
+# What a book, a film or a study says stays in the present when the reading or watching was
+# in the past: "yesterday I watched a documentary, and it shows how serious it is".
+_WORKS = _LITERARY | lx.words(
+    "documentary article video series show podcast report study survey website song paper"
+)
+_CONTENT_VERBS = lx.words(
+    """
+    say show tell explain describe discuss argue claim suggest mention deal focus cover
+    feature include talk prove
+    """
+)
+
+
+def _work_says(clause: P) -> bool:
+    """A book, a film or a study (or "it" after one) says, shows or tells something."""
+    subject = _subject_of(clause)
+    if subject is None or clause.lemma_.lower() not in _CONTENT_VERBS:
+        return False
+    if subject.lemma_.lower() in _WORKS:
+        return True
+    return subject.lower_ in ("it", "this", "that") and any(
+        t.lemma_.lower() in _WORKS for t in clause.sent if t.i < subject.i
+    )
+
+
 def _letter_act(clause: P) -> bool:
     """The writer's own present act or skill ("I attach my CV", "I speak German")."""
     return _narrator_speaks(clause) and clause.lemma_.lower() in _LETTER_VERBS
@@ -318,6 +364,7 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     # nor of what a book's author (anyone but the narrator) says in it.
     now_here = bool({t.lower_ for t in sent} & _HABIT_CUES) or _this_period(sent)
     literary = sent.doc is doc.parsed and _about_a_work(doc)
+    slipped: set[int] = set()
     for verb in presents:
         if not morph.is_known(verb.text) or _do_support(verb):
             continue  # a verb with "do" is judged through its "do"
@@ -329,10 +376,13 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             clause.dep_ == "relcl" and not _bare_third_person(verb)
         )
         main = clause.dep_ in ("ROOT", "conj")
+        if (_speech_act(clause) or _work_says(clause)) and not _past_marker(clause):
+            continue
         if (
             _past_marker(clause)
             or (marked and main and not stative)
             or (_bare_third_person(verb) and _past_context(doc, verb))
+            or _under_past_event(clause)
         ):
             pass
         elif narrated and _narrated_clause(clause, past_here, stative, embedded):
@@ -341,6 +391,10 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             confident = False
         elif stative or embedded:
             continue
+        elif clause.dep_ == "conj" and clause.head.i in slipped:
+            # "my uncle make a speech and everybody laugh": coordinated with a present verb
+            # already read as a slip, it shares that verb's time.
+            confident = False
         elif clause.dep_ == "conj" and clause.head.tag_ == "VBD":
             # "we booked a table and we eat there": the first verb sets the time.
             if _children(clause.head, "aux") or clause.head.dep_ in ("ccomp", "relcl", "xcomp"):
@@ -368,7 +422,35 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         subject = _subject_of(verb)
         near = subject is not None and verb.i - subject.i <= 3
         found.append(_to_past(verb, want, first=subject if near else None, confident=confident))
+        slipped.add(clause.i)
     return found
+
+
+_TIME_LINKS = lx.words("when after before while until till once")
+# A present reflection on the past is right: "when I think about it, I was lucky".
+_REFLECTING = _COMMENT_VERBS | lx.words("remember look forget consider reflect")
+
+
+def _under_past_event(clause: P) -> bool:
+    """A time clause of a simple past main clause: "when I arrive, the shop was closed" (->
+    arrived). The main verb dates it; a "will" or a present there would make it a future or
+    a habit, which this is not."""
+    if clause.dep_ != "advcl" or clause.lemma_.lower() in _REFLECTING:
+        return False
+    links = {m.lower_ for m in _children(clause, "mark", "advmod") if m.i < clause.i}
+    head = clause.head
+    if links == {"while"} and clause.i < head.i:
+        return False  # "While my brother likes cities, my sister grew up ...": a contrast
+    if not links & _TIME_LINKS:
+        return False
+    if head.dep_ not in ("ROOT", "conj"):
+        return False
+    auxes = _children(head, "aux", "auxpass")
+    # "the shop closed", "the shop was closed", "we were eating", "we had left".
+    past = (head.tag_ == "VBD" and not auxes) or (
+        bool(auxes) and auxes[0].tag_ == "VBD" and all(a.tag_ != "MD" for a in auxes)
+    )
+    return past and not _clause_words(head) & _PRESENT_CUES
 
 
 def _to_past(verb: P, want: str, *, first: P | None = None, confident: bool = True) -> Candidate:
@@ -638,9 +720,45 @@ def _narrated_perfect_candidates(doc: Doc, sent: Span) -> list[Candidate]:
 _EXPERIENCE_WORDS = lx.words("since ever never yet before already just so far lately recently")
 
 
+_SAYING = lx.words("say tell confess")
+
+
+def _dated_modal_candidates(sent: Span) -> list[Candidate]:
+    """ "Two years ago I can't speak English" (-> couldn't), "last week I must work late" (->
+    had to): "can" and "must" in a clause that its own time words put in the past. Never
+    "will", which a past time word makes a contradiction, not a slip with one fix."""
+    if any(t.text in ('"', "“", "”") for t in sent):
+        return []
+    found: list[Candidate] = []
+    for verb in sent:
+        modal = next((a for a in _children(verb, "aux") if a.tag_ == "MD"), None)
+        if modal is None or modal.lower_ not in ("can", "ca", "must") or modal.i > verb.i:
+            continue
+        # Only time words: "I can remember when I was ill" remembers it now.
+        if not _past_marker(verb, clauses=False) or _clause_words(verb) & _PRESENT_CUES:
+            continue
+        if verb.lemma_.lower() in _SPEECH_ACTS | _SAYING:
+            continue  # "last week, I must admit, was fun": the speaker comments now
+        if modal.lower_ == "must":
+            found.append(
+                Candidate(
+                    modal,
+                    verb,
+                    "must (past: had to)",
+                    (modal.idx, modal.idx + len(modal.text), _match_case("had to", modal.text)),
+                    lambda t: t.lower_ == "had" and t.tag_ == "VBD",
+                    confident=False,
+                )
+            )
+        else:
+            found.append(_backshift(modal, verb, "in the past"))
+    return found
+
+
 def _all_tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     return (
         _tense_candidates(doc, sent)
+        + _dated_modal_candidates(sent)
         + _past_form_candidates(sent)
         + _finished_time_candidates(sent)
         + _shared_subject_candidates(sent)
