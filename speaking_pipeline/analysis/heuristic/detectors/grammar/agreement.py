@@ -155,15 +155,7 @@ def _s_after_do(sent: Span) -> list[Candidate]:
         base = verb.lemma_.lower()
         if do is None or base == verb.lower_ or not base.isalpha():
             continue
-        found.append(
-            Candidate(
-                do,
-                verb,
-                f"{do.lower_} + {verb.lower_}",
-                (verb.idx, verb.idx + len(verb.text), base),
-                lambda t: t.tag_ == "VB",
-            )
-        )
+        found.append(_replace(do, verb, f"{do.lower_} + {verb.lower_}", verb, base, "VB"))
     return found
 
 
@@ -186,13 +178,7 @@ def _verb_read_as_noun(sent: Span) -> list[Candidate]:
         if number != "3sg" or want is None:
             continue
         found.append(
-            Candidate(
-                subject,
-                word,
-                f"{subject.lower_} + {word.lower_}",
-                (word.idx, word.idx + len(word.text), want),
-                lambda t: t.tag_ == "VBZ",
-            )
+            _replace(subject, word, f"{subject.lower_} + {word.lower_}", word, want, "VBZ")
         )
     return found
 
@@ -225,15 +211,8 @@ def _causative_complement(sent: Span) -> list[Candidate]:
         base = morph.base_of(verb.lower_)
         if base is None or base == verb.lower_:
             continue
-        found.append(
-            Candidate(
-                head,
-                verb,
-                f"{head.lemma_.lower()} + object + {verb.lower_}",
-                (verb.idx, verb.idx + len(verb.text), _match_case(base, verb.text)),
-                lambda t: t.tag_ == "VB",
-            )
-        )
+        key = f"{head.lemma_.lower()} + object + {verb.lower_}"
+        found.append(_replace(head, verb, key, verb, base, "VB"))
     return found
 
 
