@@ -1196,3 +1196,66 @@ def test_a_before_a_noun_never_counted_is_found_with_a_phrase_after_it() -> None
     assert [q for q, _ in hits] == ["a good feedback"], hits
     # A phrase can make the sense of a noun counted only by the lexicon one thing.
     assert found("grammar.plural_countable", "She has a good knowledge of Spanish.") == []
+
+
+PERFECT_PATTERNS = [
+    # "since" + a point in the past: the time runs up to now, which the perfect says.
+    ("I live in Lisbon since 2019.", "I live", "I have lived"),
+    ("My cousin works at the bakery since March.", "cousin works", "cousin has worked"),
+    ("We are friends since we met at school.", "We are", "We have been"),
+    ("I'm learning the guitar since last winter.", "I'm learning", "I've been learning"),
+    ("The old cinema is closed since 2018.", "cinema is closed", "cinema has been closed"),
+    # A past time word beside "since" does not make the simple past right.
+    ("My uncle plays chess since childhood.", "uncle plays", "uncle has played"),
+    # "the first time" + present: the perfect; after "it was", the simple past.
+    ("It is the first time I taste this cheese.", "I taste", "I have tasted"),
+    ("This is the second time she calls me today.", "she calls", "she has called"),
+    ("It was the first time I ride a horse.", "I ride", "I rode"),
+]
+
+
+@pytest.mark.parametrize(("text", "said", "fix"), PERFECT_PATTERNS)
+def test_since_and_the_first_time_ask_for_the_perfect(text: str, said: str, fix: str) -> None:
+    hits = found("grammar.past_tense", text)
+    assert (said, fix) in hits, hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have lived in Lisbon since 2019.",
+        "Since you are here, we can start the meeting.",
+        "Since the road is icy, we walk to the station.",
+        "It is three years since we moved to the coast.",
+        "She stays at home since she was ill yesterday.",
+        "He is the first mayor since 1990 to win twice.",
+        "Sunday is the only time I see my grandparents.",
+        "The first time I see him, I will tell him the news.",
+        "It is the first time I have been to a wedding.",
+    ],
+)
+def test_since_and_the_first_time_look_alikes_are_left_alone(text: str) -> None:
+    hits = found("grammar.past_tense", text)
+    assert not [c for _, c in hits if c and any(w in c.split() for w in ("have", "has"))], hits
+
+
+LINKED_PAST = [
+    # A bare verb after "he/she" tied to a simple past clause of its own sentence: the form
+    # is wrong either way, and the other clause says the past is meant.
+    ("The guard open the gate and waved us in.", "guard open", "guard opened"),
+    ("My aunt gave me a scarf because she say it was cold.", "she say", "she said"),
+    ("Then she notice that the window was open.", "she notice", "she noticed"),
+]
+
+
+@pytest.mark.parametrize(("text", "said", "fix"), LINKED_PAST)
+def test_a_bare_verb_tied_to_a_past_clause_is_a_tense_slip(text: str, said: str, fix: str) -> None:
+    assert (said, fix) in found("grammar.past_tense", text)
+    agreement = found("grammar.subject_verb_agreement", text)
+    assert said not in [q for q, _ in agreement], agreement
+
+
+def test_a_bare_verb_beside_a_present_clause_still_agrees() -> None:
+    text = "She know the way and she drives well."
+    assert ("She know", "She knows") in found("grammar.subject_verb_agreement", text)
+    assert found("grammar.past_tense", text) == []

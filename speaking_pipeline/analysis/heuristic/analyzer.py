@@ -22,7 +22,7 @@ from speaking_pipeline.domain.taxonomy import TAXONOMY
 from speaking_pipeline.domain.verbatim import verbatim_only
 from speaking_pipeline.transcription.base import Word
 
-VERSION = "heuristic-9"
+VERSION = "heuristic-10"
 _SEVERITIES = {2: Severity.high, 1: Severity.medium, 0: Severity.low}
 
 

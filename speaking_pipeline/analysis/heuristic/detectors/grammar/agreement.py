@@ -17,7 +17,10 @@ from speaking_pipeline.analysis.heuristic.detectors.grammar.countability import 
     _PLURAL_QUANTIFIERS,
     _count,
 )
-from speaking_pipeline.analysis.heuristic.detectors.grammar.past_time import _past_context
+from speaking_pipeline.analysis.heuristic.detectors.grammar.past_time import (
+    _linked_past,
+    _past_context,
+)
 from speaking_pipeline.analysis.heuristic.detectors.grammar.syntax import (
     _EITHER_NUMBER,
     _POSSESSIVES,
@@ -88,7 +91,7 @@ def _agreement_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         if (
             verb.tag_ in ("VBP", "VB")
             and verb.dep_ not in ("aux", "auxpass")
-            and _past_context(doc, verb)
+            and (_past_context(doc, verb) or _linked_past(verb))
         ):
             continue  # "then she get angry" in a story is a tense slip: past_tense reports it
         subject = _subject_of(verb)

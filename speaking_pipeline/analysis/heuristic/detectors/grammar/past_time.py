@@ -19,6 +19,36 @@ def _finite_past(token: P) -> bool:
     return token.tag_ == "VBD" and token.dep_ not in ("amod", "acl") and token.lower_ != "did"
 
 
+def _simple_past_clause(verb: P) -> bool:
+    """A clause in the simple past, active or passive: "she left", "it was closed"."""
+    if _finite_past(verb) and not _children(verb, "aux", "auxpass"):
+        return True
+    auxes = _children(verb, "aux", "auxpass")
+    return bool(auxes) and auxes[0].tag_ == "VBD" and auxes[0].lower_ != "did"
+
+
+# Links whose clause shares the time of the clause it hangs on.
+_SHARED_TIME_LINKS = lx.words("because since so as when after before while until till once")
+
+
+def _linked_past(clause: P) -> bool:
+    """The clause is tied to a simple past clause of its own sentence: coordinated with it
+    ("the guard open the door and let us in"), an adverbial clause of it ("she left because
+    he snore"), or a verb of knowing whose complement is past ("she notice that it was
+    late")."""
+    if clause.dep_ == "conj" and _simple_past_clause(clause.head):
+        return True
+    if any(_simple_past_clause(c) for c in _children(clause, "conj")):
+        return True
+    if clause.dep_ == "advcl" and clause.head.dep_ in ("ROOT", "conj"):
+        links = {m.lower_ for m in _children(clause, "mark", "advmod") if m.i < clause.i}
+        if links & _SHARED_TIME_LINKS and _simple_past_clause(clause.head):
+            return True
+    return clause.lemma_.lower() in _REPORTING and any(
+        _simple_past_clause(c) for c in _children(clause, "ccomp")
+    )
+
+
 def _told_in_present(verb: P) -> bool:
     """The verb's sentence has no simple past and another present verb of its own ("it is
     ideal for anyone who want ..."), whatever the time frame around it."""

@@ -12,6 +12,7 @@ from speaking_pipeline.analysis.heuristic.detectors.grammar.past_time import (
     _REPORTING,
     _as_comment,
     _finite_past,
+    _linked_past,
     _past_context,
     _past_frames,
     _past_year,
@@ -389,6 +390,10 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             # A character's action among past events ("... so Tom and Huck hide"): the tense is
             # read from the sentences around, so the hit is not confident.
             confident = False
+        elif _bare_third_person(verb) and _linked_past(clause):
+            # "the guard open the door and let us in": the form is wrong either way, and the
+            # clause it is tied to says which form is meant.
+            confident = False
         elif stative or embedded:
             continue
         elif clause.dep_ == "conj" and clause.head.i in slipped:
@@ -568,6 +573,101 @@ def _finished_time_candidates(sent: Span) -> list[Candidate]:
                 )
             )
     return found
+
+
+def _since_candidates(sent: Span) -> list[Candidate]:
+    """A present with "since" and a point in the past: "I live here since 2015" (-> have
+    lived), "she is working there since May" (-> has been working), "we know each other
+    since we were kids". The time runs from the past to now, which the perfect says."""
+    if any(t.text in ('"', "“", "”") for t in sent):
+        return []
+    found: list[Candidate] = []
+    for verb in sent:
+        if verb.dep_ not in ("ROOT", "conj", "ccomp") or not _since_point(verb):
+            continue
+        subject = _subject_of(verb)
+        if subject is None or subject.i > verb.i:
+            continue
+        if verb.lemma_.lower() == "be" and subject.lower_ in ("it", "this", "that"):
+            continue  # "it is two years since we met" is right
+        found += _to_perfect(subject, verb, "since")
+    return found
+
+
+# Not "only": "Sunday is the only time I see them" is a habit, rightly present.
+_NTH = lx.words("first second third fourth fifth")
+
+
+def _first_time_candidates(sent: Span) -> list[Candidate]:
+    """ "It's the first time I visit London" (-> I've visited); after "it was the first
+    time" the simple past, not certain ("I saw" or "I had seen")."""
+    if any(t.text in ('"', "“", "”") for t in sent):
+        return []
+    found: list[Candidate] = []
+    for verb in sent:
+        time = verb.head
+        if verb.dep_ != "relcl" or time.lemma_.lower() != "time" or time.dep_ != "attr":
+            continue
+        if not any(c.dep_ == "amod" and c.lower_ in _NTH for c in time.children):
+            continue
+        be, subject = time.head, _subject_of(verb)
+        if be.lemma_.lower() != "be" or subject is None or subject.i > verb.i:
+            continue
+        if be.tag_ in ("VBZ", "VBP") and not _children(be, "aux"):
+            found += _to_perfect(subject, verb, "the first time")
+        elif be.tag_ == "VBD" and _present_verb(verb) and not _children(verb, "aux"):
+            want = _past_form(verb)
+            if want is not None and want != verb.lower_:
+                found.append(_to_past(verb, want, first=subject, confident=False))
+    return found
+
+
+def _to_perfect(subject: P, verb: P, context: str) -> list[Candidate]:
+    """A simple present ("I live"), progressive ("I'm living") or passive ("it is closed")
+    put in the present perfect."""
+    have = "has" if _number(subject, verb) == "3sg" else "have"
+    auxes = _children(verb, "aux", "auxpass")
+    if not auxes and verb.tag_ in ("VBZ", "VBP") and morph.is_known(verb.text):
+        lemma = verb.lemma_.lower()
+        participle = "been" if lemma == "be" else morph.inflect(lemma, "VBN")
+        if participle is None:
+            return []
+        target, new = verb, f"{have} {participle}"
+    elif len(auxes) == 1 and auxes[0].lemma_.lower() == "be" and auxes[0].tag_ in ("VBZ", "VBP"):
+        if verb.tag_ not in ("VBG", "VBN"):
+            return []
+        target = auxes[0]
+        if target.text.startswith("'"):
+            new = "'s been" if have == "has" else "'ve been"
+        else:
+            new = f"{have} been"
+    else:
+        return []
+    return [
+        Candidate(
+            subject if verb.i - subject.i <= 3 else target,
+            verb,
+            f"{target.lower_} {context} (perfect: {new})",
+            (target.idx, target.idx + len(target.text), _match_case(new, target.text)),
+            lambda t: t.tag_ == "VBN",
+        )
+    ]
+
+
+def _since_point(verb: P) -> bool:
+    """The verb has "since" + a time ("since 2015", "since then") or + a past clause."""
+    for child in verb.children:
+        if child.lower_ == "since" and child.dep_ == "prep":
+            return any(g.dep_ in ("pobj", "advmod") for g in child.children)
+        if child.dep_ == "advcl" and child.i > verb.i and _finite_past(child):
+            marks = {m.lower_ for m in _children(child, "mark")}
+            # "since he was ill yesterday": a finished time makes it a cause, not a start.
+            if marks == {"since"} and not _past_marker(child):
+                # "I was shaking and my heart is pounding since I was scared": beside other
+                # past verbs, "since" gives a cause, and the slip is the present itself.
+                inside = {t.i for t in child.subtree}
+                return not any(_finite_past(t) for t in verb.sent if t.i not in inside)
+    return False
 
 
 def _shared_subject_candidates(sent: Span) -> list[Candidate]:
@@ -757,7 +857,11 @@ def _dated_modal_candidates(sent: Span) -> list[Candidate]:
 
 def _all_tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
     return (
-        _tense_candidates(doc, sent)
+        # First: where "since" asks for the perfect, a past time word nearby does not make
+        # the past right ("she plays since childhood").
+        _since_candidates(sent)
+        + _first_time_candidates(sent)
+        + _tense_candidates(doc, sent)
         + _dated_modal_candidates(sent)
         + _past_form_candidates(sent)
         + _finished_time_candidates(sent)
