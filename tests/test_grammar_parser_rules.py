@@ -1232,6 +1232,7 @@ def test_since_and_the_first_time_ask_for_the_perfect(text: str, said: str, fix:
         "Sunday is the only time I see my grandparents.",
         "The first time I see him, I will tell him the news.",
         "It is the first time I have been to a wedding.",
+        "The pool is open since seven on Sundays.",
     ],
 )
 def test_since_and_the_first_time_look_alikes_are_left_alone(text: str) -> None:
@@ -1259,3 +1260,18 @@ def test_a_bare_verb_beside_a_present_clause_still_agrees() -> None:
     text = "She know the way and she drives well."
     assert ("She know", "She knows") in found("grammar.subject_verb_agreement", text)
     assert found("grammar.past_tense", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        ("He apologised me for the noise.", "apologised me", "apologised to me"),
+        ("We returned back to the hotel.", "returned back", "returned"),
+    ],
+)
+def test_apologise_takes_to_and_return_needs_no_back(text: str, said: str, fix: str) -> None:
+    assert (said, fix) in found("grammar.preposition", text)
+
+
+def test_apologise_to_a_person_is_left_alone() -> None:
+    assert found("grammar.preposition", "She apologised to us and returned to the hotel.") == []

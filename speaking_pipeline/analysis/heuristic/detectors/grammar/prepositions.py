@@ -195,6 +195,9 @@ _FIXED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("come", "to", "here"), "come here"),
     (("came", "to", "here"), "came here"),
     (("return", "back"), "return"),
+    (("returned", "back"), "returned"),
+    (("returns", "back"), "returns"),
+    (("returning", "back"), "returning"),
     (("return", "to", "home"), "return home"),
     (("back", "to", "home"), "back home"),
     *(
@@ -415,6 +418,10 @@ _LISTEN_OK_NEXT = lx.words(
 _LISTEN_OBJECTS = lx.words("music podcasts podcast radio songs audiobooks news")
 
 
+# Verbs that reach a person through "to": "reply to me", never "reply me".
+_TO_A_PERSON = lx.words("reply listen apologise apologize")
+
+
 def _left_out(token: Token, after: Token, key: str, preposition: str) -> list[Hit]:
     """A hit on two words with the preposition put back between them."""
     return [Hit(token.index, after.index, key, f"{token.text} {preposition} {after.text}")]
@@ -432,7 +439,7 @@ def _missing_preposition(doc: Doc, token: Token, after: Token) -> list[Hit]:
             return _left_out(token, after, "listen + object", "to")
     if lemma == "explain" and after.norm in ("me", "him", "her", "us", "them"):
         return _left_out(token, after, "explain + person", "to")
-    if lemma in ("reply", "listen") and after.norm in ("me", "him", "us", "them"):
+    if lemma in _TO_A_PERSON and after.norm in ("me", "him", "us", "them"):
         return _left_out(token, after, f"{lemma} + person", "to")
     if lemma == "say" and after.norm in ("me", "him", "us", "them"):
         # "she said me": "said to me", or "told me".

@@ -590,11 +590,19 @@ def _since_candidates(sent: Span) -> list[Candidate]:
             continue
         if verb.lemma_.lower() == "be" and subject.lower_ in ("it", "this", "that"):
             continue  # "it is two years since we met" is right
+        if _clause_words(verb) & _TIMETABLE:
+            continue  # "it is open since 9 on Sundays": a timetable ("from 9"), not a span
         found += _to_perfect(subject, verb, "since")
     return found
 
 
 # Not "only": "Sunday is the only time I see them" is a habit, rightly present.
+_TIMETABLE = lx.words(
+    """
+    every usually often sometimes normally generally mondays tuesdays wednesdays thursdays
+    fridays saturdays sundays weekends weekdays
+    """
+)
 _NTH = lx.words("first second third fourth fifth")
 
 
