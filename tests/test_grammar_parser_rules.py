@@ -1275,3 +1275,39 @@ def test_apologise_takes_to_and_return_needs_no_back(text: str, said: str, fix: 
 
 def test_apologise_to_a_person_is_left_alone() -> None:
     assert found("grammar.preposition", "She apologised to us and returned to the hotel.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "fix"),
+    [
+        ("My coat is same as yours.", "is same", "is the same"),
+        ("The twins look same in photos.", "look same", "look the same"),
+        ("Her name is spelt same as mine.", "same", "the same"),
+        ("It's exactly same.", "exactly same", "exactly the same"),
+        (
+            "This is most expensive hotel in town.",
+            "is most expensive hotel",
+            "is the most expensive hotel",
+        ),
+        ("It was last day of our trip.", "was last day", "was the last day"),
+    ],
+)
+def test_same_superlatives_with_most_and_last_of_want_the(text: str, said: str, fix: str) -> None:
+    hits = found("grammar.article_omission", text)
+    assert any(said in q and c and fix in c for q, c in hits), hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Most people enjoy the summer.",
+        "It's all the same to me.",
+        "The results were the same.",
+        "She is most kind to her neighbours.",
+        "Last week I stayed at home.",
+        "I will call you next week.",
+        "Same here.",
+    ],
+)
+def test_same_and_most_look_alikes_are_left_alone(text: str) -> None:
+    assert found("grammar.article_omission", text) == []

@@ -154,10 +154,12 @@ def _needs_determiner(doc: Doc, noun: P) -> bool:
         return False  # "she came in second place": a ranking; "In first place, ..." is not
     if noun.dep_ == "dobj" and head.lemma_.lower() == "play" and lemma in _INSTRUMENTS:
         return False  # "play piano": usual in American English beside "play the piano"
-    if noun.lemma_.lower() in _TIME_UNITS and any(
-        a.lower_ in ("last", "next", "this") for a in noun.children
+    if (
+        noun.lemma_.lower() in _TIME_UNITS
+        and any(a.lower_ in ("last", "next", "this") for a in noun.children)
+        and not _of_phrase(noun)
     ):
-        return False  # "last year", "next week": time adverbials take no article
+        return False  # "last year", "next week": time adverbials; not "last day of June"
     before = noun.doc[noun.i - 1] if noun.i > noun.sent.start else None
     if (
         before is not None
@@ -226,10 +228,17 @@ _ROLE_VERBS = lx.words("become elect appoint name crown make")
 _INFINITIVE_VERBS = lx.words("know learn")
 
 
+def _superlative_most(token: P) -> bool:
+    """ "most" making a superlative of an adjective ("most important"), not "most people"."""
+    return token.lower_ == "most" and token.dep_ == "advmod" and token.head.pos_ == "ADJ"
+
+
 def _makes_definite(adjective: P) -> bool:
     """A superlative, "same/only/next/…", or an ordinal opening the sentence ("Second day was
     the best"; elsewhere it may be "a second chance", and "in second place" is said bare)."""
     if adjective.tag_ == "JJS" or adjective.lower_ in _DEFINITE_ADJECTIVES:
+        return True
+    if any(_superlative_most(c) for c in adjective.children):
         return True
     return adjective.lower_ in _ORDINALS and adjective.i == adjective.sent.start
 
@@ -247,6 +256,8 @@ def _determined(noun: P) -> bool:
     # Words before the noun phrase that belong to it but were attached elsewhere.
     left = noun.left_edge
     for token in noun.doc[max(noun.sent.start, left.i - 1) : noun.i]:
+        if _superlative_most(token):
+            continue  # "most important thing": the superlative wants "the"
         if token.tag_ in _DET_TAGS or token.lower_ in _QUANTIFIER_WORDS:
             return True
         if token.lower_ == "'s" and token.tag_ != "VBZ":
@@ -467,6 +478,9 @@ def _article_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         if token.lower_ == "such":
             found += _such_without_a(token)
             continue
+        if token.lower_ == "same":
+            found += _same_without_the(token)
+            continue
         part = _part_without_the(token) if token.lower_ in _PART_NOUNS else []
         if part:
             found += part
@@ -681,6 +695,21 @@ def _fixed_phrase_candidates(sent: Span) -> list[Candidate]:
             if (name and token.dep_ != "compound") or united:
                 found.append(_insert(before, token, f"no article: {low}", token, "the"))
     return found
+
+
+def _same_without_the(same: P) -> list[Candidate]:
+    """ "my bag is same as yours", "they look same": "same" standing alone wants "the" (before
+    a noun, the noun's own rule asks for it)."""
+    if (
+        same.dep_ not in ("acomp", "attr", "oprd", "dobj", "advmod", "pobj")
+        or same.i == same.sent.start
+    ):
+        return []
+    before = same.doc[same.i - 1]
+    if before.tag_ in _DET_TAGS or before.lower_ in ("all", "much"):
+        return []  # "the same", "this same", "all the same"
+    first = before if before.pos_ in ("AUX", "VERB", "ADP", "ADV") else same
+    return [_insert(first, same, "no article: same", same, "the")]
 
 
 def _such_without_a(such: P) -> list[Candidate]:
