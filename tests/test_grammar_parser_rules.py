@@ -1311,3 +1311,20 @@ def test_same_superlatives_with_most_and_last_of_want_the(text: str, said: str, 
 )
 def test_same_and_most_look_alikes_are_left_alone(text: str) -> None:
     assert found("grammar.article_omission", text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fix"),
+    [
+        # "future" with an adjective of its own is one of many: "a bright future".
+        ("Our children deserve bright future.", "deserve a bright future"),
+        ("We will move abroad in near future.", "in the near future"),
+        # The fix follows the sound: "an" before a spoken vowel u, "a" before a "you" sound.
+        ("It was ugly building.", "was an ugly building"),
+        ("It is uncertain future.", "is an uncertain future"),
+        ("She is university student.", "is a university student"),
+    ],
+)
+def test_the_article_put_in_fits_the_noun_and_the_sound(text: str, fix: str) -> None:
+    fixes = [c for _, c in found("grammar.article_omission", text)]
+    assert fix in fixes, fixes

@@ -234,10 +234,17 @@ def skip_adverbs(doc: Doc, token: Token, limit: int = 2) -> Token | None:
     return nxt
 
 
+# Words spelt with a vowel but said with a consonant ("a university", "a European"), and
+# the other way round ("an hour").
+_YOU_SOUND = ("uni", "unanim", "use", "usu", "uti", "ura", "uro", "ubiq", "uk", "ufo", "eu")
+_ONE_SOUND = ("one", "once")
+_SILENT_H = ("hour", "honest", "honour", "honor", "heir")
+
+
 def indefinite_article(word: str) -> str:
     w = word.casefold()
-    if w.startswith(("uni", "use", "usu", "eu", "one", "once")):
+    if w.startswith(_YOU_SOUND + _ONE_SOUND):
         return "a"
-    if w.startswith(("hour", "honest", "honour", "honor")):
+    if w.startswith(_SILENT_H):
         return "an"
-    return "an" if w[:1] in "aeio" else "a"
+    return "an" if w[:1] in "aeiou" else "a"

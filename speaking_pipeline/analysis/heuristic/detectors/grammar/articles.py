@@ -327,6 +327,8 @@ def _article_for(noun: P) -> str | None:
     adjectives = _children(noun, "amod")
     if any(_makes_definite(a) for a in adjectives):
         return "the"
+    if noun.lemma_.lower() == "future" and any(a.lower_ not in _TIME_AHEAD for a in adjectives):
+        return indefinite_article(noun.left_edge.text)  # "a bright future", "the near future"
     if noun.lemma_.lower() in _UNIQUE:
         return "the"
     if any(
@@ -345,6 +347,7 @@ def _article_for(noun: P) -> str | None:
     return None
 
 
+_TIME_AHEAD = lx.words("near distant foreseeable immediate")
 # Nouns of which there is one, so they take "the" ("the environment", "the atmosphere").
 _UNIQUE = lx.UNIQUE_NOUNS | lx.words("atmosphere universe ozone future")
 
