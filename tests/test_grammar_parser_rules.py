@@ -1328,3 +1328,49 @@ def test_same_and_most_look_alikes_are_left_alone(text: str) -> None:
 def test_the_article_put_in_fits_the_noun_and_the_sound(text: str, fix: str) -> None:
     fixes = [c for _, c in found("grammar.article_omission", text)]
     assert fix in fixes, fixes
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "said", "fix"),
+    [
+        # "news" and the names of sciences end in -s but are singular.
+        ("grammar.subject_verb_agreement", "The news are not good.", "news are", "news is"),
+        (
+            "grammar.subject_verb_agreement",
+            "Physics are hard for me.",
+            "Physics are",
+            "Physics is",
+        ),
+        # The fix of a doubled plural is itself a plural.
+        ("grammar.plural_countable", "Many childrens play in the yard.", "childrens", "children"),
+        ("grammar.plural_countable", "A lot of peoples came to see it.", "peoples", "people"),
+        # A date takes "on", as a day does ("May" beside a day number is the month).
+        ("grammar.preposition", "My sister was born in 5 May.", "in 5 May", "on 5 May"),
+        (
+            "grammar.preposition",
+            "We open the shop at the 12th of June.",
+            "at the 12th of June",
+            "on the 12th of June",
+        ),
+        ("grammar.preposition", "I met her at 3rd July.", "at 3rd July", "on 3rd July"),
+    ],
+)
+def test_singular_s_nouns_doubled_plurals_and_dates(
+    code: str, text: str, said: str, fix: str
+) -> None:
+    assert (said, fix) in found(code, text), found(code, text)
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("grammar.plural_countable", "The peoples of the Andes speak many languages."),
+        ("grammar.plural_countable", "Phones changed many peoples lives."),
+        ("grammar.subject_verb_agreement", "His politics are hard to follow."),
+        ("grammar.preposition", "My sister was born in May 2001."),
+        ("grammar.preposition", "In June 5 people joined the club."),
+        ("grammar.preposition", "We arrived on 5 May."),
+    ],
+)
+def test_nations_politics_and_months_are_left_alone(code: str, text: str) -> None:
+    assert found(code, text) == []

@@ -42,8 +42,19 @@ def _plural_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         singular = lx.UNCOUNTABLE_PLURALS.get(low)
         if singular is not None and noun.tag_ == "NNS":
             determined = any(c.dep_ in ("det", "nummod") for c in noun.children)
-            if low not in lx.AMBIGUOUS_PLURALS or determined:
-                found.append(_replace(noun, noun, f"{low} (uncountable)", noun, singular, "NN"))
+            counted = _counted(noun)
+            if low == "peoples":
+                flagged = counted  # "many peoples"; "the peoples of Europe" are nations
+            else:
+                flagged = low not in lx.AMBIGUOUS_PLURALS or determined or counted
+            nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+            if singular in _IRREGULAR_PLURALS and nxt is not None and nxt.pos_ == "NOUN":
+                flagged = False  # "womens rights", "peoples lives": an apostrophe left out
+            if flagged:
+                # "childrens" -> "children": the fix is itself a plural.
+                tag = None if singular in _IRREGULAR_PLURALS else "NN"
+                key = f"{low} (plural: {singular})" if tag is None else f"{low} (uncountable)"
+                found.append(_replace(noun, noun, key, noun, singular, tag))
             continue
         if noun.tag_ == "NNS":
             found += _indefinite_plural(noun)
@@ -184,6 +195,22 @@ def _indefinite_plural(noun: P) -> list[Candidate]:
             confident=False,
         )
     ]
+
+
+_IRREGULAR_PLURALS = lx.words("children women men people teeth feet mice geese sheep")
+_COUNTING_WORDS = lx.words("many several few various numerous these those some most all")
+
+
+def _counted(noun: P) -> bool:
+    """A number or a word of counting before the noun: "many", "two", "a lot of"."""
+    if any(c.dep_ == "nummod" or c.lower_ in _COUNTING_WORDS for c in noun.children):
+        return True
+    prep = noun.head
+    return (
+        noun.dep_ == "pobj"
+        and prep.lower_ == "of"
+        and prep.head.lemma_.lower() in ("lot", "lots", "plenty", "number", "majority")
+    )
 
 
 def _pluralisable(noun: P) -> str | None:

@@ -685,6 +685,43 @@ def _completed(doc: Doc, until: Token) -> bool:
     )
 
 
+_DAY_OF_MONTH = re.compile(r"[1-9]|[12]\d|3[01]")
+
+
+def _day_number(doc: Doc, token: Token | None) -> Token | None:
+    """The last word of a day of the month starting at `token` ("5", "5 th"), or None."""
+    if token is None or not _DAY_OF_MONTH.fullmatch(token.norm):
+        return None
+    suffix = doc.next(token)
+    if suffix is not None and suffix.norm in ("st", "nd", "rd", "th") and not suffix.gap_before:
+        return suffix
+    return token
+
+
+def _date_after(doc: Doc, first: Token) -> Token | None:
+    """The last word of a date that starts at `first` ("5 May", "May 5th", "the 5th of May"),
+    which takes "on" as a day does; None when none starts there ("May 2015" is a month, and
+    in "June 5 people came" the number counts people)."""
+    months = _MONTHS | {"may"}  # beside a day number "may" is the month
+    day = _day_number(doc, first)
+    if day is not None:
+        month = doc.next(day)
+        return month if month is not None and month.norm in months else None
+    if first.norm in months:
+        day = _day_number(doc, doc.next(first))
+        counted = doc.next(day) if day is not None else None
+        if day is not None and (counted is None or not morph.is_noun(counted.norm)):
+            return day
+        return None
+    if first.norm == "the":
+        day = _day_number(doc, doc.next(first))
+        of = doc.next(day) if day is not None else None
+        month = doc.next(of) if of is not None else None
+        if of is not None and month is not None and of.norm == "of" and month.norm in months:
+            return month
+    return None
+
+
 def _time_prepositions(doc: Doc, token: Token, after: Token) -> list[Hit]:
     norm = token.norm
     following = doc.next(after)
@@ -694,6 +731,10 @@ def _time_prepositions(doc: Doc, token: Token, after: Token) -> list[Hit]:
     dated = following is not None and following.norm[:1].isdigit()  # "on January 5"
     if norm in ("on", "at") and after.norm in _MONTHS and not dated:
         return [Hit(token.index, after.index, f"{norm} + month", f"in {after.text}")]
+    date = _date_after(doc, after) if norm in ("in", "at") else None
+    if date is not None:
+        fix = "on " + doc.quote(after.index, date.index)
+        return [Hit(token.index, date.index, f"{norm} + date", fix)]
     if norm in ("in", "on") and number and following is not None and following.norm in _CLOCK:
         fix = f"at {after.text} {following.text}"
         return [Hit(token.index, following.index, f"{norm} + clock time", fix)]

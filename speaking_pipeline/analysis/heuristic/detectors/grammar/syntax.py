@@ -52,9 +52,11 @@ _EITHER_NUMBER = lx.words(
     class committee company army band board club community council jury management media
     lot number rest half part percent kind sort type variety range plenty bunch set series
     species none all some most any each either neither total amount whole
-    news politics economics physics mathematics maths athletics means
+    politics economics means
     """
 )
+# Ending in -s but singular: "the news is", "physics is hard".
+_SINGULAR_IN_S = lx.words("news physics mathematics maths athletics measles")
 _CAUSATIVES = frozenset({"let", "make", "help", "have", "see", "watch", "hear", "feel", "bid"})
 
 
@@ -207,6 +209,8 @@ def _noun_number(noun: P) -> str | None:
         ):
             return "pl"
         return None
+    if noun.lower_ in _SINGULAR_IN_S:
+        return "3sg"
     if noun.lemma_.lower() in _EITHER_NUMBER:
         return None
     if noun.lower_ in _EITHER_NUMBER or noun.lemma_.lower() == "folk":
