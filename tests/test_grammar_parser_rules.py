@@ -1374,3 +1374,56 @@ def test_singular_s_nouns_doubled_plurals_and_dates(
 )
 def test_nations_politics_and_months_are_left_alone(code: str, text: str) -> None:
     assert found(code, text) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "said", "fix"),
+    [
+        ("grammar.subject_verb_agreement", "Each of the rooms have a balcony.", "have", "has"),
+        (
+            "grammar.subject_verb_agreement",
+            "There are a lot of traffic in the morning.",
+            "There are a lot",
+            "There is a lot",
+        ),
+        ("grammar.plural_countable", "We don't have many money left.", "many money", "much money"),
+        (
+            "grammar.plural_countable",
+            "She gave me a few information.",
+            "a few information",
+            "a little information",
+        ),
+        (
+            "grammar.plural_countable",
+            "He gave us many useful advices.",
+            "many useful advices",
+            "much useful advice",
+        ),
+        # A present told before "and then" + a past event: both are past.
+        (
+            "grammar.past_tense",
+            "I open the window and then I heard the noise.",
+            "I open",
+            "I opened",
+        ),
+    ],
+)
+def test_each_of_a_lot_of_many_with_uncountables_and_then(
+    code: str, text: str, said: str, fix: str
+) -> None:
+    assert (said, fix) in found(code, text), found(code, text)
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("grammar.subject_verb_agreement", "Each of the rooms has a balcony."),
+        ("grammar.subject_verb_agreement", "There are a lot of cars at night."),
+        ("grammar.plural_countable", "She gave me a little information."),
+        ("grammar.plural_countable", "We have many friends and much money."),
+        ("grammar.past_tense", "First you mix the flour and then you add the eggs."),
+        ("grammar.past_tense", "I live in Rome and then I moved to Milan for a year."),
+    ],
+)
+def test_counted_and_sequenced_look_alikes_are_left_alone(code: str, text: str) -> None:
+    assert found(code, text) == []

@@ -392,6 +392,9 @@ def _there_are_singular(expl: P, verb: P, attr: P) -> list[Candidate]:
     )
     if attr.tag_ != "NN" or article is None or _children(attr, "conj"):
         return []
+    if attr.lower_ == "lot" and _uncountable_after_of(attr):
+        want = "is" if verb.lower_ == "are" else "was"
+        return [_swap(expl, attr, f"there {verb.lower_} + a lot of + uncountable", verb, want)]
     if attr.lemma_.lower() in _EITHER_NUMBER or any(
         t.lower_ in ("couple", "few", "lot", "little") for t in attr.subtree
     ):
@@ -400,6 +403,18 @@ def _there_are_singular(expl: P, verb: P, attr: P) -> list[Candidate]:
         return []
     want = "is" if verb.lower_ == "are" else "was"
     return [_swap(expl, attr, f"there {verb.lower_} + singular", verb, want)]
+
+
+def _uncountable_after_of(amount: P) -> bool:
+    """ "a lot of traffic": the noun after "of" is never counted, so the amount is singular."""
+    of = next((c for c in amount.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    counted = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+    return (
+        counted is not None
+        and counted.tag_ == "NN"
+        and counted.lemma_.lower() in lx.UNCOUNTABLE_NOUNS
+        and not _children(counted, "conj")
+    )
 
 
 def _subjunctive(verb: P) -> bool:

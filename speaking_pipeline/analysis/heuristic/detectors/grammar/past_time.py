@@ -49,6 +49,22 @@ def _linked_past(clause: P) -> bool:
     )
 
 
+def _followed_in_past(clause: P) -> bool:
+    """The clause is followed by a past one "and then": "I listen to him and then I answered"
+    tells two events in a row, so the first is past too."""
+    for conj in _children(clause, "conj"):
+        then = any(c.lower_ == "then" for c in conj.children if c.i < conj.i)
+        if then and _simple_past_clause(conj):
+            return True
+    # The parse often starts a new sentence at "and then".
+    doc, sent = clause.doc, clause.sent
+    if clause.dep_ != "ROOT" or sent.end + 1 >= len(doc) or doc[sent.end - 1].is_punct:
+        return False
+    following = doc[sent.end].sent
+    opening = [t.lower_ for t in following[:2]]
+    return opening == ["and", "then"] and _simple_past_clause(following.root)
+
+
 def _told_in_present(verb: P) -> bool:
     """The verb's sentence has no simple past and another present verb of its own ("it is
     ideal for anyone who want ..."), whatever the time frame around it."""

@@ -11,6 +11,7 @@ from speaking_pipeline.analysis.heuristic.detectors.grammar.candidates import (
     Candidate,
     _finish,
     _replace,
+    _swap,
 )
 from speaking_pipeline.analysis.heuristic.detectors.grammar.countability import (
     _PLURAL_QUANTIFIERS,
@@ -18,7 +19,11 @@ from speaking_pipeline.analysis.heuristic.detectors.grammar.countability import 
     _count,
     _countable,
 )
-from speaking_pipeline.analysis.heuristic.detectors.grammar.syntax import _EITHER_NUMBER, _children
+from speaking_pipeline.analysis.heuristic.detectors.grammar.syntax import (
+    _EITHER_NUMBER,
+    _children,
+    _match_case,
+)
 from speaking_pipeline.analysis.heuristic.findings import Detection
 from speaking_pipeline.analysis.heuristic.text import Doc
 
@@ -41,26 +46,15 @@ def _plural_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         low, lemma = noun.lower_, noun.lemma_.lower()
         singular = lx.UNCOUNTABLE_PLURALS.get(low)
         if singular is not None and noun.tag_ == "NNS":
-            determined = any(c.dep_ in ("det", "nummod") for c in noun.children)
-            counted = _counted(noun)
-            if low == "peoples":
-                flagged = counted  # "many peoples"; "the peoples of Europe" are nations
-            else:
-                flagged = low not in lx.AMBIGUOUS_PLURALS or determined or counted
-            nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
-            if singular in _IRREGULAR_PLURALS and nxt is not None and nxt.pos_ == "NOUN":
-                flagged = False  # "womens rights", "peoples lives": an apostrophe left out
-            if flagged:
-                # "childrens" -> "children": the fix is itself a plural.
-                tag = None if singular in _IRREGULAR_PLURALS else "NN"
-                key = f"{low} (plural: {singular})" if tag is None else f"{low} (uncountable)"
-                found.append(_replace(noun, noun, key, noun, singular, tag))
+            found += _plural_of_a_plural_or_mass(noun, singular)
             continue
         if noun.tag_ == "NNS":
             found += _indefinite_plural(noun)
         uncountable = lemma in lx.UNCOUNTABLE_NOUNS or (
             morph.countability(lemma) == "mass" and lemma not in _MASS_WITH_A
         )
+        if noun.tag_ == "NN" and lemma in lx.UNCOUNTABLE_NOUNS:
+            found += _many_before_uncountable(noun)
         if noun.tag_ == "NN" and uncountable and lemma not in _A_UNCOUNTABLE_OK:
             article = next(
                 (c for c in noun.children if c.dep_ == "det" and c.lower_ in ("a", "an")), None
@@ -68,6 +62,8 @@ def _plural_candidates(doc: Doc, sent: Span) -> list[Candidate]:
             # A phrase after the noun can make a sense countable ("a knowledge of Spanish");
             # not for the nouns listed as never counted ("a feedback from people").
             listed = lemma in lx.UNCOUNTABLE_NOUNS
+            if article is not None and noun.doc[article.i + 1].lower_ in ("few", "little"):
+                article = None  # "a little information" is right; "a few" is judged below
             if article is not None and (
                 not _children(noun, "prep") or listed or lemma in _PIECE_OF
             ):
@@ -211,6 +207,50 @@ def _counted(noun: P) -> bool:
         and prep.lower_ == "of"
         and prep.head.lemma_.lower() in ("lot", "lots", "plenty", "number", "majority")
     )
+
+
+def _plural_of_a_plural_or_mass(noun: P, singular: str) -> list[Candidate]:
+    """ "informations" -> "information", "childrens" -> "children" (from the lexicon)."""
+    low = noun.lower_
+    determined = any(c.dep_ in ("det", "nummod") for c in noun.children)
+    if low == "peoples":
+        flagged = _counted(noun)  # "many peoples"; "the peoples of Europe" are nations
+    else:
+        flagged = low not in lx.AMBIGUOUS_PLURALS or determined or _counted(noun)
+    nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    if singular in _IRREGULAR_PLURALS and nxt is not None and nxt.pos_ == "NOUN":
+        flagged = False  # "womens rights", "peoples lives": an apostrophe left out
+    if not flagged:
+        return []
+    if singular in _IRREGULAR_PLURALS:
+        # "childrens" -> "children": the fix is itself a plural.
+        return [_replace(noun, noun, f"{low} (plural: {singular})", noun, singular, None)]
+    key = f"{low} (uncountable)"
+    many = next((c for c in noun.children if c.lower_ == "many" and c.i < noun.i), None)
+    if many is None:
+        return [_replace(noun, noun, key, noun, singular, "NN")]
+    # "many advices" -> "much advice": "many advice" would be no better.
+    between = noun.doc.text[many.idx + len(many.text) : noun.idx]
+    fix = _match_case("much", many.text) + between + singular
+    end = noun.idx + len(noun.text)
+
+    def expect(t: P) -> bool:
+        return t.lower_ == singular
+
+    return [Candidate(many, noun, key, (many.idx, end, fix), expect)]
+
+
+def _many_before_uncountable(noun: P) -> list[Candidate]:
+    """ "many money" -> "much money", "a few information" -> "a little information"."""
+    for child in noun.children:
+        if child.i > noun.i or child.dep_ not in ("amod", "det"):
+            continue
+        if child.lower_ == "many":
+            return [_swap(child, noun, f"many + {noun.lemma_.lower()}", child, "much")]
+        a = noun.doc[child.i - 1]
+        if child.lower_ == "few" and a.lower_ == "a":
+            return [_swap(a, noun, f"a few + {noun.lemma_.lower()}", child, "little")]
+    return []
 
 
 def _pluralisable(noun: P) -> str | None:

@@ -102,6 +102,8 @@ def _number(subject: P, verb: P) -> str | None:
         return "pl"  # "both has" (of two things just named, or "both of them")
     if low == "one" and subject.tag_ == "CD" and any(c.lower_ == "of" for c in subject.children):
         return "3sg"  # "one of my friends live": the verb goes with "one", not "friends"
+    if low == "each" and any(c.lower_ == "of" for c in subject.children):
+        return "3sg"  # "each of the rooms have"
     return _noun_number(subject)
 
 

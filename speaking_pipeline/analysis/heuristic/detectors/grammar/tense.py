@@ -12,6 +12,7 @@ from speaking_pipeline.analysis.heuristic.detectors.grammar.past_time import (
     _REPORTING,
     _as_comment,
     _finite_past,
+    _followed_in_past,
     _linked_past,
     _past_context,
     _past_frames,
@@ -389,6 +390,8 @@ def _tense_candidates(doc: Doc, sent: Span) -> list[Candidate]:
         elif narrated and _narrated_clause(clause, past_here, stative, embedded):
             # A character's action among past events ("... so Tom and Huck hide"): the tense is
             # read from the sentences around, so the hit is not confident.
+            confident = False
+        elif not stative and _followed_in_past(clause):
             confident = False
         elif _bare_third_person(verb) and _linked_past(clause):
             # "the guard open the door and let us in": the form is wrong either way, and the
