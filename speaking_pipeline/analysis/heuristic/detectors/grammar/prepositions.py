@@ -353,6 +353,7 @@ def preposition(doc: Doc) -> Detection | None:
                     hits.append(Hit(token.index, last, " ".join(phrase), right))
         hits += _time_prepositions(doc, token, after)
         hits += _adding_a_point(doc, token, after)
+        hits += _chosen_prepositions(doc, token, after)
     hits = [h for h in hits if _attached(doc, h)]
     unique: dict[int, Hit] = {}
     for hit in hits:
@@ -791,4 +792,81 @@ def _time_prepositions(doc: Doc, token: Token, after: Token) -> list[Hit]:
                     token.index, period.index, f"{norm} + period", f"for {after.text} {period.text}"
                 )
             ]
+    return []
+
+
+# Adjectives that judge a task from someone's side: "hard for me", not "hard to me" ("close
+# to me", "kind to me", "important to me" say something else and are left alone).
+_FOR_A_PERSON = lx.words("difficult hard easy impossible possible necessary perfect problem")
+_PERSONS = lx.words(
+    """
+    me you him her us them someone somebody everyone everybody anyone anybody people person
+    students children kids learners beginners
+    """
+)
+# Nouns and verbs that sit "in the world" ("the biggest country in the world"); others are
+# "on the world" by their own sense ("an impact on the world", "a view on the world").
+_IN_THE_WORLD = lx.words(
+    """
+    be exist live country city place person people man woman thing language animal company
+    team player building river mountain sport
+    """
+)
+_MONEY = lx.words("money amount fortune cash dollar euro pound salary budget saving savings")
+_SPENT_ON = lx.words("it them this that these those")
+
+
+def _superlative(noun: P) -> bool:
+    """ "the biggest city", "the most important thing"."""
+    for adjective in _children(noun, "amod"):
+        if adjective.tag_ == "JJS" or any(
+            c.lower_ in ("most", "least") for c in _children(adjective, "advmod")
+        ):
+            return True
+    return noun.tag_ == "JJS"
+
+
+def _chosen_prepositions(doc: Doc, token: Token, after: Token) -> list[Hit]:
+    """Prepositions chosen by the words around them, read off the parse: "hard to me" (for),
+    "preparing to the exam" (for), "the biggest city of the world" / "countries on the
+    world" (in), "a smile in her face" (on), "spent a lot of money in it" (on)."""
+    if after.sentence != token.sentence or token.comma_after:
+        return []
+    prep = _parsed_token(doc, after)
+    if prep is None or prep.pos_ != "ADP" or prep.dep_ != "prep":
+        return []
+    objects = _children(prep, "pobj", "pcomp")
+    obj = objects[0] if objects else None
+    if obj is None or obj.i <= prep.i:
+        return []
+    head, low, nxt = prep.head, token.norm, after.norm
+    key = f"{low} {nxt}"
+    next_to_head = head.i == prep.i - 1
+    for_a_person = low in _FOR_A_PERSON and head.pos_ in ("ADJ", "NOUN") and obj.lower_ in _PERSONS
+    prepare_for = head.lemma_.lower() == "prepare" and obj.pos_ == "NOUN"
+    if nxt == "to" and next_to_head and (for_a_person or prepare_for):
+        return [Hit(token.index, after.index, key, f"{token.text} for")]
+    world = obj.lower_ == "world" and any(c.lower_ == "the" for c in _children(obj, "det"))
+    nouns_after = obj.i + 1 < len(obj.doc) and obj.doc[obj.i + 1].tag_ in ("NN", "NNS", "POS")
+    if world and not nouns_after and next_to_head:
+        superlative = _superlative(head)
+        if (nxt == "of" and superlative) or (
+            nxt == "on" and (superlative or head.lemma_.lower() in _IN_THE_WORLD)
+        ):
+            return [Hit(token.index, after.index, key, f"{token.text} in")]
+    # The parse often hangs these "in" phrases on the verb, so the hit runs to the object
+    # and the fix rewrites all of it.
+    last_index = after.index + obj.i - prep.i
+    if last_index >= len(doc.tokens) or doc.tokens[last_index].norm != obj.lower_:
+        return []
+    last = doc.tokens[last_index]
+    span = doc.quote(after.index + 1, last.index)
+    smile = prep.nbor(-1).lemma_.lower() in ("smile", "grin")
+    if nxt == "in" and smile and obj.lower_ == "face" and _children(obj, "poss"):
+        return [Hit(token.index, last.index, key, f"{token.text} on {span}")]
+    if nxt == "in" and (obj.lower_ in _SPENT_ON or obj.tag_ == "VBG"):
+        spend = head if head.pos_ == "VERB" else head.head
+        money = [c for c in _children(spend, "dobj") if c.lemma_.lower() in _MONEY | {"lot"}]
+        if spend.lemma_.lower() == "spend" and money and money[-1].i < prep.i:
+            return [Hit(token.index, last.index, key, f"{token.text} on {span}")]
     return []

@@ -81,6 +81,12 @@ def _number(subject: P, verb: P) -> str | None:
         attr = next((c for c in verb.children if c.dep_ == "attr" and c.tag_ == "NN"), None)
         if attr is not None and any(c.lower_ in ("a", "an") for c in attr.children):
             return None  # "fish and chips is a dish": one thing named by two words
+        bare = all(
+            c.pos_ == "NOUN" and not any(d.dep_ in ("det", "poss") for d in c.children)
+            for c in (subject, *conj)
+        )
+        if bare and attr is not None and any(c.dep_ in ("det", "poss") for c in attr.children):
+            return None  # "fish and chips is my favourite meal": bare nouns naming one dish
         return "pl"
     if subject.tag_ == "PRP":
         before = subject.doc[subject.i - 1] if subject.i > subject.sent.start else None
